@@ -1,0 +1,5 @@
+import sys
+
+from rankfile.cli import main
+
+sys.exit(main())

@@ -1,0 +1,78 @@
+"""Appending to the audit log. Every action that changes state calls `append_event` inside
+its own transaction, so the event exists exactly when the change does."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rankfile.audit.models import AuditEvent, AuditHead
+from rankfile.core.chain import GENESIS_HASH, event_hash
+
+if TYPE_CHECKING:
+    from rankfile.accounts.models import User
+    from rankfile.members.models import Branch, Member
+
+
+def actor_label(actor: User | None) -> str:
+    return actor.email if actor is not None else "system"
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    """The fields of an event as the chain hashes them (see rankfile.core.chain)."""
+    return {
+        "seq": event.seq,
+        "at": event.at.isoformat(timespec="microseconds"),
+        "actor": event.actor_label,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "reason": event.reason,
+        "payload": event.payload,
+    }
+
+
+def append_event(
+    *,
+    actor: User | None,
+    action: str,
+    target: Any = None,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    member: Member | None = None,
+    branch: Branch | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must be called inside the action's transaction.
+
+    The payload must hold no secrets (no ballot contents, no passwords) and only JSON values
+    that survive a round trip unchanged (strings, integers, booleans, lists, objects).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("append_event must run inside the action's transaction")
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    event = AuditEvent(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        actor=actor,
+        actor_label=actor_label(actor),
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:300] if target is not None else "",
+        reason=reason,
+        payload=payload or {},
+        member=member,
+        branch=branch,
+        prev_hash=head.hash,
+    )
+    event.hash = event_hash(hashed_fields(event), head.hash)
+    event.save(force_insert=True)
+    head.seq = event.seq
+    head.hash = event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event

@@ -1,0 +1,8 @@
+"""WSGI entry point for app servers such as gunicorn: `gunicorn rankfile.wsgi`."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rankfile.settings")
+application = get_wsgi_application()
