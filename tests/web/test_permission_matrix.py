@@ -3,8 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
-
 PERSONAS = ["admin", "secretary", "treasurer", "appeals", "member", "other", "outsider"]
 
 
@@ -108,9 +106,9 @@ AUDIT_SEES_MIA_LAPSE = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_record_shows_each_persona_what_their_roles_cover(client, people, persona):
-    from rankfile.members.actions import do_record_member_event
-
     import datetime
+
+    from rankfile.members.actions import do_record_member_event
 
     do_record_member_event(
         people.secretary,
