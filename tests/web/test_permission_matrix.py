@@ -20,6 +20,7 @@ EXPECTED = {
     "audit_log": dict.fromkeys(PERSONAS, 200),
     "member": dict.fromkeys(PERSONAS, 200),
     "branch": dict.fromkeys(PERSONAS, 200),
+    "offices": dict.fromkeys(PERSONAS, 200),
 }
 
 
@@ -120,3 +121,21 @@ def test_the_record_shows_each_persona_what_their_roles_cover(client, people, pe
     response = get(client, people, persona, reverse("audit_log"))
     text = response.content.decode()
     assert ("Twelve months without contact" in text) is AUDIT_SEES_MIA_LAPSE[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_an_administrator_appoints_officers(client, people, persona):
+    client.force_login(getattr(people, persona))
+    response = client.post(
+        reverse("offices"),
+        {
+            "member_number": people.other.member.member_number,
+            "role": "organizer",
+            "branch": "west",
+            "started_on": "2025-01-01",
+            "reason": "Elected at the branch meeting",
+        },
+    )
+    allowed = persona == "admin"
+    assert response.status_code == (302 if allowed else 403)
+    assert people.other.member.offices.filter(role="organizer").exists() is allowed

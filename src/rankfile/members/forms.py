@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from rankfile.core import lifecycle
-from rankfile.members.models import Branch, Member
+from rankfile.members.models import Branch, Member, Role
 from rankfile.web.forms import Form, ModelForm
 
 OFFICER_EVENTS = [
@@ -73,3 +73,37 @@ class ResignForm(Form):
     confirm = forms.BooleanField(
         label="I am resigning my membership, effective today.", required=True
     )
+
+
+class AppointForm(Form):
+    member_number = forms.CharField(label="Member number", max_length=40)
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    branch = forms.ModelChoiceField(
+        label="Over",
+        queryset=Branch.objects.all(),
+        required=False,
+        empty_label="The whole organization",
+        to_field_name="slug",
+        help_text="A branch office covers the branches below it too.",
+    )
+    started_on = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    ended_on = forms.DateField(
+        label="Until (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label="Decision or reason", max_length=500)
+
+    def clean_member_number(self) -> Member:
+        number = self.cleaned_data["member_number"].strip()
+        member = Member.objects.filter(member_number=number).first()
+        if member is None:
+            raise forms.ValidationError(f"No member has the number {number}.")
+        return member
+
+
+class EndOfficeForm(Form):
+    ended_on = forms.DateField(
+        label="Ended on", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    reason = forms.CharField(label="Reason", max_length=500)

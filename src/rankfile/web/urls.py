@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from rankfile.audit import views as audit_views
 from rankfile.members import views as member_views
+from rankfile.members import views_offices
 from rankfile.web import views
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     path("members/<int:member_id>/invite/", member_views.invite, name="member_invite"),
     path("branches/", member_views.branches, name="branches"),
     path("branches/<slug:slug>/", member_views.branch_page, name="branch"),
+    path("offices/", views_offices.offices, name="offices"),
+    path("offices/<int:office_id>/end/", views_offices.end_office, name="office_end"),
     path("record/", audit_views.audit_log, name="audit_log"),
     path("", include("rankfile.accounts.urls")),
 ]
