@@ -11,6 +11,7 @@ from rankfile.core.apportionment import (
     ABOVE_UPPER_QUOTA,
     ALABAMA_PARADOX,
     BELOW_LOWER_QUOTA,
+    Apportionment,
     ApportionmentError,
     RatioFormula,
     TieBreak,
@@ -242,6 +243,12 @@ def test_the_result_serializes_to_json_with_exact_quotas():
     assert sum(unit["seats"] for unit in data["units"]) == data["seats"] == 50
     assert data["ties"][0]["units"] == ["A", "B"]
     assert "lot (seed 7)" in data["description"]
+
+
+def test_a_stored_result_reads_back_unchanged():
+    result = apportion(SHARES_3_7_90, 50, "hamilton", tie_break=TieBreak.lot(7))
+    stored = json.loads(json.dumps(result.to_dict()))
+    assert Apportionment.from_dict(stored) == result
 
 
 # --- refusals --------------------------------------------------------------------------------

@@ -145,3 +145,37 @@ class Apportionment:
             "warnings": [warning.to_dict() for warning in self.warnings],
             "ties": [tie.to_dict() for tie in self.ties],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Apportionment:
+        """The result back from `to_dict()` output (e.g. a stored, published table)."""
+        return cls(
+            method=data["method"],
+            description=data["description"],
+            seats=data["seats"],
+            units=tuple(
+                UnitSeats(
+                    name=unit["name"],
+                    count=unit["count"],
+                    seats=unit["seats"],
+                    quota=None if unit["quota"] is None else Fraction(unit["quota"]),
+                )
+                for unit in data["units"]
+            ),
+            warnings=tuple(
+                Notice(kind=item["kind"], unit=item["unit"], message=item["message"])
+                for item in data["warnings"]
+            ),
+            ties=tuple(
+                Tie(
+                    units=tuple(tie["units"]),
+                    seats=tie["seats"],
+                    rule=tie["rule"],
+                    winners=tuple(tie["winners"]),
+                    seed=tie["seed"],
+                    kind=tie["kind"],
+                )
+                for tie in data["ties"]
+            ),
+            parameters=dict(data["parameters"]),
+        )
