@@ -59,6 +59,16 @@ def test_a_draw_by_lot_is_recorded_with_its_seed_and_can_be_redone():
     assert winners == {("A",), ("B",)}  # the seed decides, not the order of the input
 
 
+def test_a_named_rule_can_prefer_the_larger_unit():
+    # Adams gives every unit with members a first seat before any second: with 2 seats for
+    # 3 units all three are tied, and the rule "larger count" picks the two largest.
+    units = [("small", 5), ("large", 9), ("middle", 7)]
+    result = apportion(units, 2, "adams", tie_break=TieBreak.larger_count())
+    assert seats(result) == [0, 1, 1]
+    assert result.ties[0].units == ("small", "large", "middle")
+    assert result.ties[0].winners == ("large", "middle")
+
+
 def test_it_shows_the_alabama_paradox_on_3_7_90():
     assert seats(apportion(SHARES_3_7_90, 49, "hamilton")) == [2, 3, 44]
     assert seats(apportion(SHARES_3_7_90, 51, "hamilton")) == [1, 4, 46]
@@ -274,6 +284,11 @@ def test_it_refuses_duplicate_names_and_negative_counts():
         apportion([("A", 1), ("A", 2)], 2, "hamilton")
     with pytest.raises(ApportionmentError, match="negative"):
         apportion([("A", 1), ("B", -2)], 2, "hamilton")
+
+
+def test_it_refuses_more_base_seats_than_seats():
+    with pytest.raises(ApportionmentError, match="2 base seats for each of 3 units need 6"):
+        apportion(SHARES_3_7_90, 5, "webster", base=2)
 
 
 def test_units_without_members_get_only_the_minimum():

@@ -11,6 +11,7 @@ import io
 import json
 import re
 import sys
+from fractions import Fraction
 from typing import Any
 
 from rankfile.cli import CommandError
@@ -205,7 +206,7 @@ def render_text(result: Apportionment) -> str:
         quota = "" if unit.quota is None else decimal_text(unit.quota)
         rows.append((unit.name, str(unit.count), quota, str(unit.seats)))
     quotas = [unit.quota for unit in result.units if unit.quota is not None]
-    total_quota = decimal_text(sum(quotas, start=0 * quotas[0])) if quotas else ""
+    total_quota = decimal_text(sum(quotas, start=Fraction(0))) if quotas else ""
     rows.append(("Total", str(result.total_count), total_quota, str(result.seats)))
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = [result.description, ""]

@@ -60,6 +60,11 @@ def apportion(
     names, counts = check_units(units)
     if base < 0:
         raise ApportionmentError(f"the base seats per unit cannot be negative: {base}")
+    if base * len(names) > seats:
+        raise ApportionmentError(
+            f"{base} base seats for each of {len(names)} units need {base * len(names)} seats, "
+            f"more than the {seats} to apportion"
+        )
     if maximum is not None and maximum < base:
         raise ApportionmentError(f"the maximum per unit ({maximum}) is below the base ({base})")
     check_bounds(counts, seats, max(minimum, base), maximum)
