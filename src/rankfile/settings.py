@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rankfile.accounts",
     "rankfile.audit",
     "rankfile.members",
+    "rankfile.standing",
 ]
 
 MIDDLEWARE = [
