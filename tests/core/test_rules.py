@@ -149,6 +149,10 @@ def test_a_minimal_rule_set_takes_the_documented_defaults():
             "months_in_arrears_before_suspension = 1\n",
             "months_in_arrears_before_suspension must not be less than",
         ),
+        (
+            '[rule_set]\nname = "x"\n[dues]\nmonths_in_arrears_before_suspension = 2\n',
+            "needs a rule for losing good standing",
+        ),
         ('[rule_set]\nname = "x"\nrule_set = 3\n', "unknown parameter rule_set.rule_set"),
         ('dues = 3\n[rule_set]\nname = "x"\n', r"\[dues\] must be a table"),
     ],
@@ -222,5 +226,5 @@ def test_the_version_in_force_is_the_latest_effective_on_or_before_the_date():
 
 def test_docs_describe_every_parameter():
     text = (ROOT / "docs" / "rules.md").read_text()
-    missing = [p.key for p in PARAMETERS if f"`{p.name}`" not in text]
+    missing = [p.key for p in PARAMETERS if f"`{p.key}`" not in text]
     assert missing == []

@@ -220,6 +220,11 @@ def _check_consistency(rules: RuleSet) -> None:
             "dues.months_in_arrears_before_suspension must not be less than "
             "dues.months_in_arrears_before_losing_standing (a suspended member has lost standing)"
         )
+    if suspend is not None and not rules.has_dues_rule:
+        raise RulesError(
+            "dues.months_in_arrears_before_suspension needs a rule for losing good standing "
+            "(dues.paid_within_months or dues.months_in_arrears_before_losing_standing)"
+        )
     if (rules.meetings_attended is None) != (rules.of_last_meetings is None):
         raise RulesError(
             "activity.meetings_attended and activity.of_last_meetings go together: set both or neither"
