@@ -38,3 +38,29 @@ def test_an_unknown_policy_is_refused():
 def test_month_ends_and_labels():
     assert is_month_end(D(2020, 2, 29)) and not is_month_end(D(2021, 2, 27))
     assert month_label(D(2019, 9, 1)) == "2019-09"
+
+
+def test_the_last_day_a_paid_through_date_keeps_standing():
+    from rankfile.core.cutoffs import paid_keeps_standing_until
+    from rankfile.core.rules import RuleSet
+
+    assert paid_keeps_standing_until(RuleSet(name="x", paid_within_months=1), D(2020, 1, 31)) == D(
+        2020, 2, 29
+    )
+    union = RuleSet(name="x", months_in_arrears_before_losing_standing=1)
+    assert paid_keeps_standing_until(union, D(2020, 1, 31)) == D(2020, 2, 29)
+    assert paid_keeps_standing_until(union, D(2020, 1, 30)) == D(2020, 1, 31)
+    assert paid_keeps_standing_until(RuleSet(name="zero dues"), D(2020, 1, 31)) is None
+
+
+def test_the_last_day_a_waiver_can_count():
+    from rankfile.core.cutoffs import waiver_counts_until
+    from rankfile.core.rules import RuleSet
+
+    assert waiver_counts_until(RuleSet(name="x", waiver_max_months=12), D(2019, 1, 1)) == D(
+        2019, 12, 31
+    )
+    assert waiver_counts_until(RuleSet(name="x", waiver_max_months=1), D(2020, 1, 31)) == D(
+        2020, 2, 28
+    )
+    assert waiver_counts_until(RuleSet(name="x"), D(2019, 1, 1)) is None

@@ -8,6 +8,7 @@ from rankfile.core.rules import (
     PARAMETERS,
     RulesError,
     RuleSet,
+    describe_rules,
     diff_rules,
     load_rules,
     parse_rules,
@@ -228,3 +229,11 @@ def test_docs_describe_every_parameter():
     text = (ROOT / "docs" / "rules.md").read_text()
     missing = [p.key for p in PARAMETERS if f"`{p.key}`" not in text]
     assert missing == []
+
+
+def test_the_rules_page_lists_every_parameter_in_words():
+    page = dict((key, (label, value)) for key, label, value in describe_rules(parse_rules(FULL)))
+    assert len(page) == len(PARAMETERS)
+    assert page["dues.paid_within_months"] == ("Dues paid through within (months)", "12")
+    assert page["dues.checkoff_counts_as_paid"][1] == "no"
+    assert describe_rules(RuleSet(name="x"))[5][2] == "not applied"

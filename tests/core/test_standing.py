@@ -466,3 +466,26 @@ def test_the_city_chapter_example_counts_a_payment_within_the_last_year():
     paid = member(month(2023, 9), joined_on=D(2023, 1, 1))
     assert determine(paid, rules, D(2024, 9, 30)).in_good_standing
     assert not determine(paid, rules, D(2024, 10, 1)).in_good_standing
+
+
+# --- what the pages, notices and exports use ------------------------------------------------
+
+
+def test_reasons_list_only_the_failed_criteria_for_the_csv_export():
+    lapsed = determine(member(month(2019, 8)), WITHIN_ONE_MONTH, D(2020, 2, 7))
+    assert (
+        lapsed.reasons
+        == "dues paid through 2019-08-31, more than 1 month ago; no checkoff authorization; no waiver"
+    )
+    assert determine(member(month(2020, 2)), WITHIN_ONE_MONTH, D(2020, 2, 7)).reasons == ""
+
+
+def test_a_determination_has_a_json_ready_form():
+    result = determine(member(month(2020, 1)), UNION, D(2020, 2, 15)).as_dict()
+    assert result["paid_through"] == "2020-01-31" and result["loses_standing_on"] == "2020-03-01"
+    assert result["criteria"][1] == {
+        "key": "dues",
+        "outcome": "passed",
+        "sentence": "dues paid through 2020-01-31",
+        "remedy": "",
+    }

@@ -9,6 +9,7 @@ cut-offs once, here, and agree by construction. docs/rules.md states each compar
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from rankfile.core.dates import add_months, end_of_month_index, is_month_end, month_index
 from rankfile.core.rules import RuleSet
@@ -98,3 +99,47 @@ def office_window_start(rules: RuleSet, as_of: datetime.date) -> datetime.date |
     """First day of the span of continuous good standing needed to hold office on ``as_of``."""
     months = rules.office_continuous_standing_months
     return None if months is None else add_months(as_of, -months, rules.month_end_policy)
+
+
+def first_day_when(start: datetime.date, holds: Callable[[datetime.date], bool]) -> datetime.date:
+    """The first day on or after ``start`` on which ``holds`` is true, for a predicate that
+    stays true once true (every cut-off above moves forward with the date)."""
+    step = datetime.timedelta(days=400)
+    low, high = start, start + step
+    while not holds(high):
+        low, high = high, high + step
+    while low < high:
+        middle = low + (high - low) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + ONE_DAY
+    return low
+
+
+def paid_keeps_standing_until(rules: RuleSet, paid_through: datetime.date) -> datetime.date | None:
+    """The last day on which dues paid through ``paid_through`` meet the dues rules ("paid
+    through 2020-01-31 keeps you in good standing until 2020-02-29"); None: no dues rule."""
+    if not rules.has_dues_rule:
+        return None
+
+    def lapsed(day: datetime.date) -> bool:
+        cutoff = standing_cutoff_date(rules, day)
+        return cutoff is not None and cutoff > paid_through
+
+    # No cut-off passes the end of its own month, so the day before the paid-through month
+    # starts is never lapsed: searching from there finds the first lapsed day exactly.
+    return first_day_when(paid_through.replace(day=1) - ONE_DAY, lapsed) - ONE_DAY
+
+
+def waiver_counts_until(rules: RuleSet, starts_on: datetime.date) -> datetime.date | None:
+    """The last day a waiver starting on ``starts_on`` can count under ``waivers.max_months``
+    (None: no limit). The dues app can refuse or warn about a longer waiver when granting it."""
+    if rules.waiver_max_months is None:
+        return None
+
+    def too_old(day: datetime.date) -> bool:
+        earliest = waiver_earliest_start(rules, day)
+        return earliest is not None and starts_on < earliest
+
+    return first_day_when(starts_on, too_old) - ONE_DAY

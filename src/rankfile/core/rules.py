@@ -245,6 +245,14 @@ def rules_to_dict(rules: RuleSet) -> dict[str, dict[str, Any]]:
     return out
 
 
+def describe_rules(rules: RuleSet) -> list[tuple[str, str, str]]:
+    """(key, label, value in words) for every parameter: the rules page every member sees."""
+    return [
+        (spec.key, spec.label, describe_value(getattr(rules, attribute_for(spec))))
+        for spec in PARAMETERS
+    ]
+
+
 @dataclass(frozen=True)
 class RuleChange:
     """One parameter that differs between two versions of the rules."""

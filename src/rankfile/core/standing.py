@@ -9,7 +9,6 @@ docs/rules.md gives the exact semantics of each criterion.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rankfile.core import cutoffs, lifecycle
@@ -66,9 +65,36 @@ class Determination:
     explanation: str
     way_back: str
 
+    @property
+    def reasons(self) -> str:
+        """The failed criteria's sentences ("" in good standing): the CSV ``reasons`` column."""
+        return "; ".join(c.sentence for c in self.criteria if not c.passed)
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form (ISO dates), stable for snapshots and the API."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "in_good_standing": self.in_good_standing,
+            "criteria": [
+                {"key": c.key, "outcome": c.outcome, "sentence": c.sentence, "remedy": c.remedy}
+                for c in self.criteria
+            ],
+            "paid_through": _iso(self.paid_through),
+            "counted_as_paid_by": self.counted_as_paid_by,
+            "months_in_arrears": self.months_in_arrears,
+            "suspended": self.suspended,
+            "loses_standing_on": _iso(self.loses_standing_on),
+            "explanation": self.explanation,
+            "way_back": self.way_back,
+        }
+
     def criterion(self, key: str) -> Criterion | None:
         """The criterion named ``key`` (membership, membership_length, dues, activity), if applied."""
         return next((c for c in self.criteria if c.key == key), None)
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def counted_as_paid_by(
@@ -123,46 +149,6 @@ def determine(facts: MemberFacts, rules: RuleSet, as_of: datetime.date) -> Deter
     )
 
 
-def _first_day(start: datetime.date, holds: Callable[[datetime.date], bool]) -> datetime.date:
-    """The first day >= ``start`` on which ``holds`` is true, for a predicate that stays true
-    once true (every cut-off moves forward with the date)."""
-    step = datetime.timedelta(days=400)
-    low, high = start, start + step
-    while not holds(high):
-        low, high = high, high + step
-    while low < high:
-        middle = low + (high - low) // 2
-        if holds(middle):
-            high = middle
-        else:
-            low = middle + ONE_DAY
-    return low
-
-
-def _paid_cover_ends(rules: RuleSet, through: datetime.date) -> datetime.date:
-    """Last day on which a paid-through date of ``through`` still meets the dues cut-off."""
-
-    def lapsed(day: datetime.date) -> bool:
-        cutoff = cutoffs.standing_cutoff_date(rules, day)
-        return cutoff is not None and cutoff > through
-
-    # The end of the month before ``through``'s is never lapsed: no cut-off passes the end of
-    # its own month. Searching from there finds the first lapsed day exactly.
-    return _first_day(through.replace(day=1) - ONE_DAY, lapsed) - ONE_DAY
-
-
-def _waiver_cover_ends(rules: RuleSet, waiver: Waiver) -> datetime.date:
-    """Last day a granted waiver counts, once ``waivers.max_months`` is applied."""
-    if rules.waiver_max_months is None:
-        return waiver.ends_on
-
-    def too_old(day: datetime.date) -> bool:
-        earliest = cutoffs.waiver_earliest_start(rules, day)
-        return earliest is not None and waiver.starts_on < earliest
-
-    return min(waiver.ends_on, _first_day(waiver.starts_on, too_old) - ONE_DAY)
-
-
 def covered_spans(
     facts: MemberFacts, rules: RuleSet, as_of: datetime.date
 ) -> list[tuple[datetime.date, datetime.date | None]]:
@@ -171,14 +157,19 @@ def covered_spans(
     spans: list[tuple[datetime.date, datetime.date | None]] = []
     through = paid_through(facts.payments, as_of)
     if through is not None:
-        spans.append((datetime.date.min, _paid_cover_ends(rules, through)))
+        spans.append((datetime.date.min, cutoffs.paid_keeps_standing_until(rules, through)))
     if rules.lifetime_counts_as_paid and facts.lifetime_since is not None:
         spans.append((facts.lifetime_since, None))
     if rules.checkoff_counts_as_paid:
         spans.extend((c.starts_on, c.ends_on) for c in facts.checkoffs)
     if rules.waivers_count_as_paid:
         spans.extend(
-            (w.starts_on, _waiver_cover_ends(rules, w)) for w in facts.waivers if w.granted
+            (
+                w.starts_on,
+                min(w.ends_on, cutoffs.waiver_counts_until(rules, w.starts_on) or w.ends_on),
+            )
+            for w in facts.waivers
+            if w.granted
         )
     return spans
 
