@@ -60,7 +60,7 @@ def test_the_last_day_a_waiver_can_count():
     assert waiver_counts_until(RuleSet(name="x", waiver_max_months=12), D(2019, 1, 1)) == D(
         2019, 12, 31
     )
-    assert waiver_counts_until(RuleSet(name="x", waiver_max_months=1), D(2020, 1, 31)) == D(
-        2020, 2, 28
-    )
+    # counts on D while it started after D - 1 month: 2020-02-29 - 1 month (clamp) = 2020-01-29
+    one_month = RuleSet(name="x", waiver_max_months=1)
+    assert waiver_counts_until(one_month, D(2020, 1, 31)) == D(2020, 2, 29)
     assert waiver_counts_until(RuleSet(name="x"), D(2019, 1, 1)) is None
