@@ -36,9 +36,7 @@ def generate(path: Path, ballots: int, seed: int = SEED) -> None:
     party = [c % 4 for c in range(CANDIDATES)]
     lengths = rng.choices(range(1, CANDIDATES + 1), weights=LENGTHS, k=ballots)
     firsts = rng.choices(range(CANDIDATES), weights=popularity, k=ballots)
-    same_party = {
-        p: [c for c in range(CANDIDATES) if party[c] == p] for p in range(4)
-    }
+    same_party = {p: [c for c in range(CANDIDATES) if party[c] == p] for p in range(4)}
     lines = [f"{CANDIDATES} {SEATS}"]
     append = lines.append
     for first, length in zip(firsts, lengths, strict=True):

@@ -51,6 +51,11 @@ def register(subparsers: Any) -> None:
 
 
 def handle_count(args: argparse.Namespace) -> int:
+    import gc
+
+    # A short-lived process that builds a few hundred thousand tuples and frees nothing until
+    # it exits: the cyclic garbage collector would only spend time scanning them.
+    gc.disable()
     from rankfile.core.ballots.files import detect_format, read_ballot_file
     from rankfile.core.ballots.model import BallotFileError, EqualRankingError
     from rankfile.core.counting.ties import TieNeedsLot

@@ -30,7 +30,7 @@ _COMMENT = re.compile(r"(^|\s)#")
 
 def read_blt(path: str | Path) -> BallotSet:
     """Read a BLT file (UTF-8, a byte-order mark allowed)."""
-    with open(path, encoding="utf-8-sig") as handle:
+    with open(path, "rb") as handle:
         return parse_blt(handle.read())
 
 
@@ -57,19 +57,35 @@ def _int(token: str, line: int, what: str) -> int:
         raise BallotFileError(f"{what} {token!r} is not a whole number", line) from None
 
 
-def parse_blt(text: str) -> BallotSet:
-    """Parse the text of a BLT file into weighted unique rankings."""
-    lines = text.splitlines()
+def _text(raw: bytes, line: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BallotFileError("the line is not UTF-8 text", line) from None
+
+
+def parse_blt(data: str | bytes) -> BallotSet:
+    """Parse the contents of a BLT file into weighted unique rankings."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
     n = len(lines)
     pos = 0
-    while pos < n and not _strip_comment(lines[pos]).strip():
+    while pos < n and not _strip_comment(_text(lines[pos], pos + 1)).strip():
         pos += 1
     if pos == n:
         raise BallotFileError("the file is empty", 1)
-    header = _strip_comment(lines[pos]).split()
+    header_text = _text(lines[pos], pos + 1)
+    header = _strip_comment(header_text).split()
     if len(header) != 2:
         raise BallotFileError(
-            f"the first line must be 'candidates seats', found {lines[pos].strip()!r}", pos + 1
+            f"the first line must be 'candidates seats', found {header_text.strip()!r}", pos + 1
         )
     ncand = _int(header[0], pos + 1, "the number of candidates")
     seats = _int(header[1], pos + 1, "the number of seats")
@@ -79,10 +95,10 @@ def parse_blt(text: str) -> BallotSet:
         raise BallotFileError(f"{seats} seats for {ncand} candidates", pos + 1)
     pos += 1
     withdrawn: set[int] = set()
-    while pos < n and not _strip_comment(lines[pos]).strip():
+    while pos < n and not _strip_comment(_text(lines[pos], pos + 1)).strip():
         pos += 1
     if pos < n:
-        tokens = _strip_comment(lines[pos]).split()
+        tokens = _strip_comment(_text(lines[pos], pos + 1)).split()
         if tokens and all(t.startswith("-") and t[1:].isdigit() for t in tokens):
             for token in tokens:
                 number = -int(token)
@@ -91,18 +107,25 @@ def parse_blt(text: str) -> BallotSet:
                 withdrawn.add(number - 1)
             pos += 1
     start = pos
-    end = _find_end(lines, start)
     ballots = BallotSet(candidates=[], seats=seats, withdrawn=frozenset(withdrawn))
-    rankings = ballots.rankings
-    for raw, count in Counter(islice(lines, start, end)).items():
-        parsed = _parse_ballot(raw, ncand)
-        if isinstance(parsed, str):
-            raise BallotFileError(parsed, lines.index(raw, start) + 1)
-        if parsed is None:
-            continue
-        ranking, weight = parsed
-        rankings[ranking] = rankings.get(ranking, 0) + weight * count
-    names = _read_names(lines, end + 1)
+    try:
+        end = lines.index(b"0", start)
+    except ValueError:
+        end = n
+    ended, errors = _read_ballots(Counter(islice(lines, start, end)), ncand, ballots)
+    if ended:
+        # The ballots end at a '0' line written differently (' 0', '0 # end'): find it.
+        end = _find_end(lines, start)
+        ballots.orders.clear()
+        ballots.mixed.clear()
+        ended, errors = _read_ballots(Counter(islice(lines, start, end)), ncand, ballots)
+    if errors:
+        # Report the first bad line in the file.
+        line, message = min((lines.index(raw, start), message) for raw, message in errors)
+        raise BallotFileError(message, line + 1)
+    if end == n:
+        raise BallotFileError("no line '0' ends the ballots", n)
+    names = _read_names([(_text(lines[i], i + 1), i + 1) for i in range(end + 1, n)])
     if len(names) < ncand:
         last = names[-1][1] if names else end + 1
         raise BallotFileError(
@@ -122,30 +145,86 @@ def parse_blt(text: str) -> BallotSet:
     return ballots
 
 
-def _find_end(lines: list[str], start: int) -> int:
-    """The index of the `0` line that ends the ballots."""
+def _read_ballots(
+    counted: Counter[bytes], ncand: int, ballots: BallotSet
+) -> tuple[bool, list[tuple[bytes, str]]]:
+    """Parse each distinct ballot line once into `ballots`.
+
+    Returns whether a line reading `0` in another form ended the ballots early, and the bad
+    lines with what is wrong with each.
+    """
+    if _read_plain_ballots(counted, ncand, ballots):
+        return False, []
+    orders = ballots.orders
+    less_one = (-1).__add__
+    slow: list[bytes] = []
+    for raw, count in counted.items():
+        try:
+            numbers = tuple(map(int, raw.split()))
+        except ValueError:
+            slow.append(raw)
+            continue
+        if len(numbers) < 2 or numbers[-1] or numbers[0] < 0:
+            slow.append(raw)
+            continue
+        order = tuple(map(less_one, numbers[1:-1]))
+        if order and (min(order) < 0 or max(order) >= ncand or len(set(order)) != len(order)):
+            slow.append(raw)
+            continue
+        orders[order] = orders.get(order, 0) + numbers[0] * count
+    errors: list[tuple[bytes, str]] = []
+    for raw in slow:
+        line = _strip_comment(raw.decode("utf-8", errors="replace"))
+        if line.split() == ["0"]:
+            return True, []
+        parsed = _parse_ballot(line, ncand)
+        if isinstance(parsed, str):
+            errors.append((raw, parsed))
+        elif parsed is not None:
+            ranking, weight = parsed
+            ballots.add(ranking, weight * counted[raw])
+    return False, errors
+
+
+def _read_plain_ballots(counted: Counter[bytes], ncand: int, ballots: BallotSet) -> bool:
+    """The fast path: every line `weight pref ... 0` with valid, distinct candidate numbers.
+
+    Works in whole-list operations (comprehensions and C-level `map`); returns False, having
+    added nothing, as soon as anything is unusual, and the careful path takes over.
+    """
+    number = {str(c + 1).encode(): c for c in range(ncand)}.__getitem__
     try:
-        end = lines.index("0", start)
-    except ValueError:
-        end = len(lines)
-    # A terminator written differently (' 0', '0 # end') may come before the first bare '0'.
-    for raw in set(islice(lines, start, end)):
-        if _strip_comment(raw).split() == ["0"]:
-            end = lines.index(raw, start)
-            break
-    else:
-        if end == len(lines):
-            raise BallotFileError("no line '0' ends the ballots", len(lines))
-        return end
-    for index in range(start, end + 1):
-        if _strip_comment(lines[index]).split() == ["0"]:
+        tokens = [raw.split() for raw in counted]
+        if [t[-1] for t in tokens].count(b"0") != len(tokens):
+            return False
+        orders = [tuple(map(number, t[1:-1])) for t in tokens]
+        weights = [int(t[0]) * count for t, count in zip(tokens, counted.values(), strict=True)]
+    except (KeyError, ValueError, IndexError):
+        return False
+    if weights and min(weights) < 0:
+        return False
+    if sum(map(len, orders)) != sum(map(len, map(set, orders))):
+        return False  # a candidate ranked twice
+    merged = dict(zip(orders, weights, strict=True))
+    if len(merged) != len(orders):
+        merged = {}
+        for order, weight in zip(orders, weights, strict=True):
+            merged[order] = merged.get(order, 0) + weight
+    ballots.orders.update(merged)
+    return True
+
+
+def _find_end(lines: list[bytes], start: int) -> int:
+    """The index of the first line that reads `0` (the end of the ballots)."""
+    for index in range(start, len(lines)):
+        if _strip_comment(lines[index].decode("utf-8", errors="replace")).split() == ["0"]:
             return index
-    return end  # pragma: no cover - the loop always finds it
+    return len(lines)
 
 
-def _parse_ballot(raw: str, ncand: int) -> tuple[Ranking, int] | str | None:
+def _parse_ballot(line: str, ncand: int) -> tuple[Ranking, int] | str | None:
     """One ballot line as (ranking, weight); None for a blank line; a message when wrong."""
-    tokens = _strip_comment(raw).split()
+    tokens = line.split()
     if not tokens:
         return None
     if tokens[-1] != "0":
@@ -181,11 +260,12 @@ def _parse_ballot(raw: str, ncand: int) -> tuple[Ranking, int] | str | None:
     return tuple(levels), weight
 
 
-def _read_names(lines: list[str], start: int) -> list[tuple[str, int]]:
+def _read_names(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """The names and title after the ballots, each with its line number."""
     names: list[tuple[str, int]] = []
-    for index in range(start, len(lines)):
-        line = _strip_comment(lines[index]).strip()
+    for text, number in lines:
+        index = number - 1
+        line = _strip_comment(text).strip()
         if not line:
             continue
         if not line.startswith('"'):

@@ -58,7 +58,9 @@ def read_cvr(path: str | Path) -> BallotSet:
             try:
                 rank = int(rank_text)
             except ValueError:
-                raise BallotFileError(f"the rank {rank_text!r} is not a whole number", line) from None
+                raise BallotFileError(
+                    f"the rank {rank_text!r} is not a whole number", line
+                ) from None
             if rank < 1:
                 raise BallotFileError(f"the rank {rank} must be 1 or more", line)
             ballot = marks.setdefault(ballot_id, {})

@@ -13,8 +13,7 @@ over them. What a level of other than one candidate means is decided by the coun
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 Level = tuple[int, ...]
 Ranking = tuple[Level, ...]
@@ -33,24 +32,73 @@ class EqualRankingError(ValueError):
     """A ballot ranks candidates equally and the rule in use does not allow it."""
 
 
-@dataclass
 class BallotSet:
-    """The candidates, the seats (when the file says) and the weighted unique rankings."""
+    """The candidates, the seats (when the file says) and the weighted unique rankings.
 
-    candidates: list[str]
-    rankings: dict[Ranking, int] = field(default_factory=dict)
-    seats: int | None = None
-    title: str = ""
-    withdrawn: frozenset[int] = frozenset()
+    Rankings with one candidate at every level (nearly all of them) are kept apart as plain
+    tuples of candidate indexes, which is what the counting rules use; `rankings` gives every
+    ranking as levels.
+    """
+
+    def __init__(
+        self,
+        candidates: list[str],
+        rankings: dict[Ranking, int] | None = None,
+        seats: int | None = None,
+        title: str = "",
+        withdrawn: frozenset[int] = frozenset(),
+    ) -> None:
+        self.candidates = candidates
+        self.seats = seats
+        self.title = title
+        self.withdrawn = withdrawn
+        self.orders: dict[tuple[int, ...], int] = {}
+        self.mixed: dict[Ranking, int] = {}
+        for ranking, weight in (rankings or {}).items():
+            self.add(ranking, weight)
+
+    def __repr__(self) -> str:
+        return (
+            f"BallotSet({len(self.candidates)} candidates, {self.total} ballots, "
+            f"{len(self.orders) + len(self.mixed)} rankings)"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BallotSet):
+            return NotImplemented
+        return (
+            self.candidates == other.candidates
+            and self.seats == other.seats
+            and self.title == other.title
+            and self.withdrawn == other.withdrawn
+            and self.orders == other.orders
+            and self.mixed == other.mixed
+        )
+
+    @property
+    def rankings(self) -> dict[Ranking, int]:
+        """Every ranking as levels, with its weight."""
+        result: dict[Ranking, int] = {
+            tuple((c,) for c in order): weight for order, weight in self.orders.items()
+        }
+        result.update(self.mixed)
+        return result
 
     @property
     def total(self) -> int:
         """The number of ballots (the sum of the weights)."""
-        return sum(self.rankings.values())
+        return sum(self.orders.values()) + sum(self.mixed.values())
 
     def add(self, ranking: Ranking, weight: int = 1) -> None:
         """Add `weight` ballots carrying `ranking` (merged with identical rankings)."""
-        self.rankings[ranking] = self.rankings.get(ranking, 0) + weight
+        if all(len(level) == 1 for level in ranking):
+            self.add_order(tuple(level[0] for level in ranking), weight)
+        else:
+            self.mixed[ranking] = self.mixed.get(ranking, 0) + weight
+
+    def add_order(self, order: tuple[int, ...], weight: int = 1) -> None:
+        """Add `weight` ballots ranking the candidates `order`, one at each level."""
+        self.orders[order] = self.orders.get(order, 0) + weight
 
     def items(self) -> Iterator[tuple[Ranking, int]]:
         """The (ranking, weight) pairs."""
@@ -58,7 +106,7 @@ class BallotSet:
 
     def has_equal_rankings(self) -> bool:
         """Whether any ballot ranks two or more candidates at the same level."""
-        return any(len(level) > 1 for ranking in self.rankings for level in ranking)
+        return any(len(level) > 1 for ranking in self.mixed for level in ranking)
 
     def strict_rankings(self, equal: str = "refuse") -> dict[tuple[int, ...], int]:
         """The rankings as plain tuples of candidate indexes, for rules that need a strict order.
@@ -67,39 +115,36 @@ class BallotSet:
         first place. `equal` says what a level of other than one candidate means:
         ``"refuse"`` raises EqualRankingError; ``"exhaust"`` ends the ballot there (the
         Scottish rule for papers whose next preference is ambiguous, and the US rule for an
-        overvote).
+        overvote). The result may be the set's own mapping: do not change it.
         """
+        if not self.mixed and not self.withdrawn:
+            return self.orders
         withdrawn = self.withdrawn
         strict: dict[tuple[int, ...], int] = {}
-        for ranking, weight in self.rankings.items():
+        sources: list[tuple[Ranking | tuple[int, ...], int, bool]] = [
+            (order, weight, True) for order, weight in self.orders.items()
+        ]
+        sources.extend((ranking, weight, False) for ranking, weight in self.mixed.items())
+        for ranking, weight, plain in sources:
             order: list[int] = []
-            for level in ranking:
-                if len(level) != 1:
-                    if equal == "refuse":
-                        names = ", ".join(self.candidates[c] for c in level) or "an overvote"
-                        raise EqualRankingError(
-                            f"a ballot ranks candidates equally ({names}); "
-                            "this rule needs one candidate at each preference"
-                        )
-                    break
-                candidate = level[0]
+            for item in ranking:
+                if plain:
+                    candidate = item
+                else:
+                    assert isinstance(item, tuple)
+                    if len(item) != 1:
+                        if equal == "refuse":
+                            names = ", ".join(self.candidates[c] for c in item) or "an overvote"
+                            raise EqualRankingError(
+                                f"a ballot ranks candidates equally ({names}); "
+                                "this rule needs one candidate at each preference"
+                            )
+                        break
+                    candidate = item[0]
+                assert isinstance(candidate, int)
                 if candidate in withdrawn or candidate in order:
                     continue
                 order.append(candidate)
             key = tuple(order)
             strict[key] = strict.get(key, 0) + weight
         return strict
-
-    def renumbered(self, keep: Iterable[int]) -> BallotSet:
-        """A copy restricted to the candidates `keep`, renumbered in that order."""
-        keep = list(keep)
-        index = {old: new for new, old in enumerate(keep)}
-        result = BallotSet([self.candidates[c] for c in keep], seats=self.seats, title=self.title)
-        for ranking, weight in self.rankings.items():
-            levels = tuple(
-                lv
-                for lv in (tuple(index[c] for c in level if c in index) for level in ranking)
-                if lv
-            )
-            result.add(levels, weight)
-        return result

@@ -91,6 +91,8 @@ def parse_preflib(text: str) -> BallotSet:
         try:
             weight = int(weight_text)
         except ValueError:
-            raise BallotFileError(f"the count {weight_text!r} is not a whole number", line_number) from None
+            raise BallotFileError(
+                f"the count {weight_text!r} is not a whole number", line_number
+            ) from None
         ballots.add(_levels(order, count, line_number), weight)
     return ballots

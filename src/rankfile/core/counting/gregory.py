@@ -9,9 +9,9 @@ arithmetic is in whole units of 0.00001, so it is exact and fast.
 
 WIGM is the same procedure with exact fractions and no truncation.
 
-Papers are grouped by the candidate they currently count for, as parcels
-(ranking, next position, value, number of papers), so a transfer touches only the papers of the
-candidate being transferred.
+Papers are held by the candidate they currently count for, as parcels (a group of rankings
+sharing their used preferences, see `papers.py`, and the value of each paper), so a transfer
+touches only the parcels of the candidate being transferred.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from fractions import Fraction
 from typing import Any
 
 from rankfile.core.ballots.model import BallotSet
+from rankfile.core.counting.papers import Group, RankingTree
 from rankfile.core.counting.result import CountResult, Decision, Round
 from rankfile.core.counting.ties import TieBreaker
 
 SCOTTISH_UNIT = 100_000  # one vote, in units of 0.00001
 
-Parcel = tuple[tuple[int, ...], int, Any, int]
+Parcel = tuple[Group, Any]
 
 
 def count_scottish_stv(
@@ -87,7 +88,7 @@ def _count(
     ties = TieBreaker(names, seed)
     strict = ballots.strict_rankings(equal="exhaust")
     # A paper with no usable first preference is not part of the valid poll.
-    valid = sum(w for r, w in strict.items() if r)
+    valid = sum(strict.values()) - strict.get((), 0)
     quota = (valid // (seats + 1) + 1) * one
     zero = one * 0
     continuing = bytearray(n)
@@ -96,12 +97,11 @@ def _count(
             continuing[c] = 1
     tally: list[Any] = [zero] * n
     piles: list[list[Parcel]] = [[] for _ in range(n)]
-    for ranking, weight in strict.items():
-        if ranking:
-            first = ranking[0]
-            piles[first].append((ranking, 1, one, weight))
-            tally[first] += weight
-    tally = [t * one for t in tally]
+    tree = RankingTree(strict, n)
+    found, _ = tree.next_usable(tree.root(), continuing)
+    for c, group in found:
+        piles[c].append((group, one))
+        tally[c] += tree.weight(group[0], group[1]) * one
     exhausted = zero
     loss = zero
     elected: list[int] = []
@@ -135,22 +135,17 @@ def _count(
         """Pass papers to their next continuing preference; return the value exhausted."""
         lost = zero
         values: dict[Any, Any] = {}
-        for ranking, pos, value, weight in parcels:
+        for group, value in parcels:
             nv = values.get(value)
             if nv is None:
                 nv = values[value] = new_value(value)
             if not nv:
                 continue
-            length = len(ranking)
-            while pos < length:
-                d = ranking[pos]
-                pos += 1
-                if continuing[d]:
-                    piles[d].append((ranking, pos, nv, weight))
-                    tally[d] += nv * weight
-                    break
-            else:
-                lost += nv * weight
+            found, gone = tree.next_usable(group, continuing)
+            for d, moved in found:
+                piles[d].append((moved, nv))
+                tally[d] += nv * tree.weight(moved[0], moved[1])
+            lost += nv * gone
         return lost
 
     current = record("first-preferences", [], None)

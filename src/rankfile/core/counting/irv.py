@@ -82,7 +82,9 @@ def count_irv(
         history.append(dict(enumerate(tally)))
         transfers = {}
         if before is not None:
-            transfers = {c: Fraction(tally[c] - before[c]) for c in range(n) if tally[c] != before[c]}
+            transfers = {
+                c: Fraction(tally[c] - before[c]) for c in range(n) if tally[c] != before[c]
+            }
         r = Round(
             number=len(rounds) + 1,
             action=action,

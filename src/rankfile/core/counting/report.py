@@ -33,6 +33,7 @@ def to_json(result: CountResult) -> dict[str, Any]:
                 "transfers": {names[c]: result.fmt(v) for c, v in r.transfers.items()},
                 "exhausted": result.fmt(r.exhausted),
                 "rounding_loss": result.fmt(r.loss),
+                **({"quota": result.fmt(r.quota)} if r.quota is not None else {}),
                 "elected": [names[c] for c in r.elected],
                 "excluded": [names[c] for c in r.excluded],
                 "decisions": [
@@ -78,18 +79,31 @@ def to_text(result: CountResult) -> str:
         lines.append(f"Seed for ties by lot: {result.seed}")
     lines.append("")
     if result.rounds:
-        width = max(12, max(len(result.fmt(v)) for r in result.rounds for v in r.tallies.values()) + 2)
+        width = max(
+            12, max(len(result.fmt(v)) for r in result.rounds for v in r.tallies.values()) + 2
+        )
         name_width = max(len(n) for n in [*names, "Non-transferable", "Total"]) + 2
-        heading = "".ljust(name_width) + "".join(f"Stage {r.number}".rjust(width) for r in result.rounds)
+        heading = "".ljust(name_width) + "".join(
+            f"Stage {r.number}".rjust(width) for r in result.rounds
+        )
         lines.append(heading)
         lines.append("-" * len(heading))
         for c, name in enumerate(names):
-            cells = "".join(result.fmt(r.tallies.get(c, 0 * r.exhausted)).rjust(width) for r in result.rounds)  # noqa: E501
+            cells = "".join(
+                result.fmt(r.tallies.get(c, 0 * r.exhausted)).rjust(width) for r in result.rounds
+            )  # noqa: E501
             lines.append(name.ljust(name_width) + cells)
         lines.append(
             "Non-transferable".ljust(name_width)
             + "".join(result.fmt(r.exhausted + r.loss).rjust(width) for r in result.rounds)
         )
+        if any(r.quota is not None for r in result.rounds):
+            lines.append(
+                "Quota".ljust(name_width)
+                + "".join(
+                    result.fmt(r.quota or 0 * r.exhausted).rjust(width) for r in result.rounds
+                )
+            )
         lines.append(
             "Total".ljust(name_width)
             + "".join(
@@ -135,7 +149,9 @@ def to_rctab(result: CountResult, contest: str | None = None) -> dict[str, Any]:
         tally = {names[c]: result.fmt(v) for c, v in r.tallies.items() if c not in gone}
         entries: list[dict[str, Any]] = []
 
-        def transfers_from(source: int, nxt: Round | None = following) -> dict[str, str]:
+        def transfers_from(
+            source: int, nxt: Round | None = following, r: Round = r
+        ) -> dict[str, str]:
             if nxt is None or source not in nxt.source:
                 return {}
             moved = {

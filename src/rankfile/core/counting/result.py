@@ -39,6 +39,7 @@ class Round:
     exhausted: Fraction = Fraction(0)
     loss: Fraction = Fraction(0)
     decisions: list[Decision] = field(default_factory=list)
+    quota: Fraction | None = None  # set when the quota changes from round to round (Meek)
 
     @property
     def elected(self) -> list[int]:
