@@ -90,7 +90,10 @@ def handle_count(args: argparse.Namespace) -> int:
     elif args.output == "rctab":
         from rankfile.core.counting.report import to_rctab
 
-        text = json.dumps(to_rctab(result), indent=2, ensure_ascii=False) + "\n"
+        try:
+            text = json.dumps(to_rctab(result), indent=2, ensure_ascii=False) + "\n"
+        except ValueError as error:
+            raise CommandError(str(error)) from None
     elif args.output == "svg":
         from rankfile.core.counting.chart import rounds_chart_svg
 

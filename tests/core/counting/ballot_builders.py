@@ -7,9 +7,7 @@ def make(candidates: str, ballots: dict[str, int], seats: int | None = None) -> 
     """Candidates named by letters; each key a ranking of letters, '=' joining equal ranks."""
     result = BallotSet(list(candidates), seats=seats)
     for text, weight in ballots.items():
-        levels = tuple(
-            tuple(candidates.index(letter) for letter in part) for part in _levels(text)
-        )
+        levels = tuple(tuple(candidates.index(letter) for letter in part) for part in _levels(text))
         result.add(levels, weight)
     return result
 

@@ -45,7 +45,16 @@ def test_it_ranks_every_candidate_by_schulze():
     # The worked example of Schulze's paper (45 voters, winner E).
     ballots = make(
         "ABCDE",
-        {"ACBED": 5, "ADECB": 5, "BEDAC": 8, "CABED": 3, "CAEBD": 7, "CBADE": 2, "DCEBA": 7, "EBADC": 8},
+        {
+            "ACBED": 5,
+            "ADECB": 5,
+            "BEDAC": 8,
+            "CABED": 3,
+            "CAEBD": 7,
+            "CBADE": 2,
+            "DCEBA": 7,
+            "EBADC": 8,
+        },
     )
     result = count_schulze(ballots)
     assert [[result.name(c) for c in tier] for tier in result.ranking] == [

@@ -137,8 +137,14 @@ def to_rctab(result: CountResult, contest: str | None = None) -> dict[str, Any]:
     RCTab lists, at each round, who is elected or eliminated and where their votes go in the
     next round; eliminated candidates leave the later tallies. A candidate elected with a
     surplus transferred later is listed at the round before that transfer, where RCTab's
-    readers expect the votes to start falling.
+    readers expect the votes to start falling. Meek STV cannot be written this way (the votes
+    of the elected go up and down with the quota at every round): ValueError.
     """
+    if result.method == "meek":
+        raise ValueError(
+            "the RCTab summary cannot express Meek STV (elected candidates' votes change "
+            "with the quota at every round); use json"
+        )
     names = result.candidates
     rounds = result.rounds
     gone: set[int] = set()
