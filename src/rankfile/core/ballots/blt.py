@@ -116,8 +116,7 @@ def parse_blt(data: str | bytes) -> BallotSet:
     if ended:
         # The ballots end at a '0' line written differently (' 0', '0 # end'): find it.
         end = _find_end(lines, start)
-        ballots.orders.clear()
-        ballots.mixed.clear()
+        ballots = BallotSet(candidates=[], seats=seats, withdrawn=frozenset(withdrawn))
         ended, errors = _read_ballots(Counter(islice(lines, start, end)), ncand, ballots)
     if errors:
         # Report the first bad line in the file.
@@ -192,12 +191,14 @@ def _read_plain_ballots(counted: Counter[bytes], ncand: int, ballots: BallotSet)
     Works in whole-list operations (comprehensions and C-level `map`); returns False, having
     added nothing, as soon as anything is unusual, and the careful path takes over.
     """
+    if ncand >= 255:
+        return False  # rankings are packed one byte per candidate
     number = {str(c + 1).encode(): c for c in range(ncand)}.__getitem__
     try:
         tokens = [raw.split() for raw in counted]
         if [t[-1] for t in tokens].count(b"0") != len(tokens):
             return False
-        orders = [tuple(map(number, t[1:-1])) for t in tokens]
+        orders = [bytes(map(number, t[1:-1])) for t in tokens]
         weights = [int(t[0]) * count for t, count in zip(tokens, counted.values(), strict=True)]
     except (KeyError, ValueError, IndexError):
         return False
@@ -210,7 +211,7 @@ def _read_plain_ballots(counted: Counter[bytes], ncand: int, ballots: BallotSet)
         merged = {}
         for order, weight in zip(orders, weights, strict=True):
             merged[order] = merged.get(order, 0) + weight
-    ballots.orders.update(merged)
+    ballots.set_packed_orders(merged)
     return True
 
 

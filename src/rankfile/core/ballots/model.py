@@ -52,7 +52,10 @@ class BallotSet:
         self.seats = seats
         self.title = title
         self.withdrawn = withdrawn
-        self.orders: dict[tuple[int, ...], int] = {}
+        self._orders: dict[tuple[int, ...], int] | None = {}
+        # The same rankings packed one byte per candidate (fewer than 255 candidates), as the
+        # BLT reader builds them; tuples are made from them only when something asks.
+        self._packed: dict[bytes, int] | None = None
         self.mixed: dict[Ranking, int] = {}
         for ranking, weight in (rankings or {}).items():
             self.add(ranking, weight)
@@ -60,7 +63,7 @@ class BallotSet:
     def __repr__(self) -> str:
         return (
             f"BallotSet({len(self.candidates)} candidates, {self.total} ballots, "
-            f"{len(self.orders) + len(self.mixed)} rankings)"
+            f"{len(self._packed or self.orders) + len(self.mixed)} rankings)"
         )
 
     def __eq__(self, other: object) -> bool:
@@ -76,6 +79,31 @@ class BallotSet:
         )
 
     @property
+    def orders(self) -> dict[tuple[int, ...], int]:
+        """The rankings with one candidate at every level, as tuples of candidate indexes."""
+        if self._orders is None:
+            assert self._packed is not None
+            self._orders = dict(zip(map(tuple, self._packed), self._packed.values(), strict=True))
+            self._packed = None
+        return self._orders
+
+    def set_packed_orders(self, packed: dict[bytes, int]) -> None:
+        """Replace the one-candidate-per-level rankings by `packed` (one byte per candidate)."""
+        if len(self.candidates) >= 255 and self.candidates:
+            raise ValueError("packed rankings need fewer than 255 candidates")
+        self._packed = packed
+        self._orders = None
+
+    def packed_orders(self) -> dict[bytes, int] | None:
+        """The one-candidate-per-level rankings packed as bytes, when that is possible."""
+        if self._packed is not None:
+            return self._packed
+        if len(self.candidates) >= 255:
+            return None
+        orders = self.orders
+        return dict(zip(map(bytes, orders), orders.values(), strict=True))
+
+    @property
     def rankings(self) -> dict[Ranking, int]:
         """Every ranking as levels, with its weight."""
         result: dict[Ranking, int] = {
@@ -87,7 +115,8 @@ class BallotSet:
     @property
     def total(self) -> int:
         """The number of ballots (the sum of the weights)."""
-        return sum(self.orders.values()) + sum(self.mixed.values())
+        plain = self._packed if self._packed is not None else self.orders
+        return sum(plain.values()) + sum(self.mixed.values())
 
     def add(self, ranking: Ranking, weight: int = 1) -> None:
         """Add `weight` ballots carrying `ranking` (merged with identical rankings)."""

@@ -86,9 +86,18 @@ def _count(
     names = ballots.candidates
     n = len(names)
     ties = TieBreaker(names, seed)
-    strict = ballots.strict_rankings(equal="exhaust")
+    packed = None
+    if not ballots.mixed and not ballots.withdrawn:
+        packed = ballots.packed_orders()
+    if packed is not None:
+        tree = RankingTree(None, n, packed)
+        empty = packed.get(b"", 0)
+    else:
+        strict = ballots.strict_rankings(equal="exhaust")
+        tree = RankingTree(strict, n)
+        empty = strict.get((), 0)
     # A paper with no usable first preference is not part of the valid poll.
-    valid = sum(strict.values()) - strict.get((), 0)
+    valid = tree.cumulative[-1] - empty
     quota = (valid // (seats + 1) + 1) * one
     zero = one * 0
     continuing = bytearray(n)
@@ -97,7 +106,6 @@ def _count(
             continuing[c] = 1
     tally: list[Any] = [zero] * n
     piles: list[list[Parcel]] = [[] for _ in range(n)]
-    tree = RankingTree(strict, n)
     found, _ = tree.next_usable(tree.root(), continuing)
     for c, group in found:
         piles[c].append((group, one))

@@ -26,9 +26,20 @@ BYTE_STOP = 255
 class RankingTree:
     """The distinct rankings, sorted, with running totals of their weights."""
 
-    def __init__(self, orders: dict[tuple[int, ...], int], candidates: int) -> None:
+    def __init__(
+        self,
+        orders: dict[tuple[int, ...], int] | None,
+        candidates: int,
+        packed: dict[bytes, int] | None = None,
+    ) -> None:
         self.keys: list[Any]
-        if candidates < BYTE_STOP:
+        if packed is not None:
+            self.stop = BYTE_STOP
+            self.keys = sorted(packed)
+            self.cumulative = [0, *accumulate(map(packed.__getitem__, self.keys))]
+        elif orders is None:
+            raise ValueError("no rankings")
+        elif candidates < BYTE_STOP:
             self.stop = BYTE_STOP
             try:
                 packed_keys = list(map(bytes, orders))
