@@ -98,3 +98,27 @@ def test_it_writes_a_file_it_reads_back_unchanged():
 def test_it_writes_the_leith_walk_file_back_to_the_same_ballots():
     ballots = read_blt(LEITH)
     assert parse_blt(write_blt(ballots)) == ballots
+
+
+@pytest.mark.parametrize("end", [" 0 ", "0 # end of ballots", "0\t"])
+def test_it_finds_the_end_of_the_ballots_written_differently(end):
+    ballots = parse_blt(f'2 1\n1 1 2 0\n2 2 0\n{end}\n"A"\n"B"\n"T"\n')
+    assert ballots.candidates == ["A", "B"]
+    assert ballots.total == 3
+
+
+def test_it_reads_windows_line_ends_and_a_byte_order_mark():
+    data = "\ufeff2 1\r\n1 1 2 0\r\n0\r\nAnn\r\nBo\r\nTitle".encode()
+    ballots = parse_blt(data)
+    assert ballots.candidates == ["Ann", "Bo"]
+    assert ballots.title == "Title"
+
+
+def test_it_refuses_a_fractional_weight_naming_the_line():
+    with pytest.raises(BallotFileError, match="line 3: the weight '1.5' is not a whole number"):
+        parse_blt("2 1\n1 1 0\n1.5 2 0\n0\nA\nB\n")
+
+
+def test_it_merges_lines_with_different_weights_for_the_same_ranking():
+    ballots = parse_blt("2 1\n3 1 2 0\n4 1 2 0\n0\nA\nB\n")
+    assert ballots.orders == {(0, 1): 7}

@@ -101,3 +101,10 @@ def test_it_draws_a_lot_between_schulze_candidates_tied_for_first():
     result = count_schulze(ballots, seed=2)
     assert result.ranking == [[0, 1]]
     assert len(result.elected) == 1
+
+
+def test_it_needs_no_lot_to_list_candidates_elected_together_with_equal_votes():
+    # A is elected; B and C, equal at every stage, fill the last two seats together.
+    result = count_scottish_stv(make("ABC", {"A": 10, "B": 3, "C": 3}, seats=3))
+    assert [result.name(c) for c in result.elected] == ["A", "B", "C"]
+    assert result.seed is None

@@ -171,7 +171,9 @@ def _count(
         vacancies = seats - len(elected)
         left = [c for c in range(n) if continuing[c]]
         if vacancies and len(left) <= vacancies:
-            for c, _ in ties.order(left, dict(enumerate(tally)), history[:-1], "election order"):
+            for c, _ in ties.order(
+                left, dict(enumerate(tally)), history[:-1], "election order", lot=False
+            ):
                 continuing[c] = 0
                 elected.append(c)
                 current.decisions.append(

@@ -113,7 +113,9 @@ def count_meek(
         if len(elected) == seat_count:
             break
         if len(elected) + len(hopeful) <= seat_count:
-            for c, _ in ties.order(hopeful, dict(enumerate(votes)), history[:-1], "election order"):
+            for c, _ in ties.order(
+                hopeful, dict(enumerate(votes)), history[:-1], "election order", lot=False
+            ):
                 elected.append(c)
                 current.decisions.append(
                     Decision(c, "elected", "the continuing candidates equal the vacancies left")

@@ -65,8 +65,13 @@ class TieBreaker:
         tallies: Mapping[int, Fraction | int],
         history: Sequence[Mapping[int, Any]],
         what: str,
+        lot: bool = True,
     ) -> list[tuple[int, str | None]]:
-        """`candidates` from the highest tally down, ties broken; with the tie reason if any."""
+        """`candidates` from the highest tally down, ties broken; with the tie reason if any.
+
+        With `lot=False` (an order that decides nothing, such as candidates all elected
+        together) a tie left after the earlier rounds keeps the ballot-file order instead.
+        """
         remaining = list(candidates)
         ordered: list[tuple[int, str | None]] = []
         while remaining:
@@ -74,6 +79,8 @@ class TieBreaker:
             tied = [c for c in remaining if tallies[c] == top]
             if len(tied) == 1:
                 chosen, reason = tied[0], None
+            elif not lot and all(len({h.get(c, 0) for c in tied}) == 1 for h in history):
+                chosen, reason = min(tied), "equal votes at every round: listed in ballot order"
             else:
                 chosen, reason = self.pick(tied, history, lowest=False, what=what)
             ordered.append((chosen, reason))
