@@ -93,8 +93,10 @@ def to_text(result: CountResult) -> str:
                 result.fmt(r.tallies.get(c, 0 * r.exhausted)).rjust(width) for r in result.rounds
             )  # noqa: E501
             lines.append(name.ljust(name_width) + cells)
+        # US counts call it exhausted; STV result sheets, non-transferable.
+        lost_label = "Non-transferable" if result.quota is not None else "Exhausted"
         lines.append(
-            "Non-transferable".ljust(name_width)
+            lost_label.ljust(name_width)
             + "".join(result.fmt(r.exhausted + r.loss).rjust(width) for r in result.rounds)
         )
         if any(r.quota is not None for r in result.rounds):
