@@ -5,12 +5,14 @@ candidate the share of each vote reaching them that they keep, the rest passing 
 next preference. Each vote is passed down its preferences, each candidate keeping their share;
 what no one keeps is the excess. The quota is (valid votes - excess) / (seats + 1). Keep
 factors of the elected are then multiplied by quota / votes, and the distribution repeated
-until the total surplus of the elected is below 0.00001 (or stops falling); then anyone at or
+until the total surplus of the elected is below 0.000001 (or stops falling); anyone at or
 above the quota is elected, or else the lowest hopeful is excluded.
 
-Arithmetic, as Algorithm 123 specifies, is fixed point with 9 decimal places in integers:
-a candidate's share of a vote is rounded down, keep factors are rounded up, the quota is
-rounded down and then raised by 0.000000001. Nothing is lost: what is not kept is excess.
+The fixed-point arithmetic is that of Algorithm 123 as the Reference Meek Rule (Proportional
+Representation Foundation) states it, in integers of 0.000000001: each candidate's share of a
+vote (weight x keep factor) is rounded up; the quota is truncated and then raised by
+0.000000001; a new keep factor is keep factor x quota (rounded up) / votes (rounded up).
+Nothing is lost: what is not kept is excess.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from rankfile.core.counting.result import CountResult, Decision, Round
 from rankfile.core.counting.ties import TieBreaker
 
 UNIT = 10**9  # one vote
-OMEGA = UNIT // 10**5  # convergence: total surplus below 0.00001
+OMEGA = UNIT // 10**6  # convergence: total surplus below 0.000001
 MAX_ITERATIONS = 10_000
 
 
@@ -59,9 +61,11 @@ def count_meek(
                     votes[c] += remaining * weight
                     remaining = 0
                     break
-                part = remaining * k // UNIT
+                part = min(remaining, -(-remaining * k // UNIT))  # rounded up
                 votes[c] += part * weight
                 remaining -= part
+                if not remaining:
+                    break
             excess += remaining * weight
         return votes, excess
 
@@ -78,7 +82,8 @@ def count_meek(
             last_surplus = surplus
             for c in elected:
                 if votes[c] > 0:
-                    keep[c] = min(UNIT, -(-keep[c] * quota // votes[c]))
+                    product = -(-keep[c] * quota // UNIT)  # keep x quota, rounded up
+                    keep[c] = min(UNIT, -(-product * UNIT // votes[c]))  # / votes, rounded up
         history.append(dict(enumerate(votes)))
         current = Round(
             number=len(rounds) + 1,
