@@ -66,3 +66,12 @@ def test_it_counts_without_loading_django():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_it_asks_for_the_seats_when_the_file_does_not_say(tmp_path, capsys):
+    path = tmp_path / "e.soi"
+    path.write_text("# ALTERNATIVE NAME 1: Ann\n# ALTERNATIVE NAME 2: Bo\n3: 1,2\n2: 2\n")
+    assert main(["count", str(path)]) == 1
+    assert "give it (--seats N)" in capsys.readouterr().err
+    assert main(["count", str(path), "--seats", "1", "--output", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elected"] == ["Ann"]

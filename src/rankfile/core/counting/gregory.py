@@ -65,7 +65,7 @@ def count_wigm(
 def _seats(ballots: BallotSet, seats: int | None) -> int:
     chosen = seats if seats is not None else ballots.seats
     if chosen is None:
-        raise ValueError("the number of seats is not in the ballot file: give it")
+        raise ValueError("the number of seats is not in the ballot file: give it (--seats N)")
     if chosen < 1:
         raise ValueError("the number of seats must be at least 1")
     return chosen

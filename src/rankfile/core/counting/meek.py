@@ -34,7 +34,7 @@ def count_meek(
     """Count `ballots` by Meek STV with Algorithm 123's fixed-point arithmetic."""
     seat_count = seats if seats is not None else ballots.seats
     if not seat_count or seat_count < 1:
-        raise ValueError("the number of seats is not in the ballot file: give it")
+        raise ValueError("the number of seats is not in the ballot file: give it (--seats N)")
     names = ballots.candidates
     n = len(names)
     orders = [(o, w) for o, w in ballots.strict_rankings(equal="exhaust").items() if o]
