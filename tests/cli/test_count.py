@@ -75,3 +75,10 @@ def test_it_asks_for_the_seats_when_the_file_does_not_say(tmp_path, capsys):
     assert "give it (--seats N)" in capsys.readouterr().err
     assert main(["count", str(path), "--seats", "1", "--output", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["elected"] == ["Ann"]
+
+
+def test_it_offers_every_counting_method():
+    from rankfile.cli import count as count_command
+    from rankfile.core.counting.methods import METHODS
+
+    assert count_command.METHODS == METHODS

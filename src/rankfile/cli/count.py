@@ -14,6 +14,8 @@ from rankfile.cli import CommandError
 
 OUTPUTS = ("text", "json", "rctab", "svg")
 FORMATS = ("blt", "soi", "toc", "cvr", "csv")
+# The same names as rankfile.core.counting.methods.METHODS (a test checks), repeated so that
+# registering the command does not import the counting code for every other command.
 METHODS = (
     "scottish-stv",
     "meek",
