@@ -108,3 +108,24 @@ def test_it_needs_no_lot_to_list_candidates_elected_together_with_equal_votes():
     result = count_scottish_stv(make("ABC", {"A": 10, "B": 3, "C": 3}, seats=3))
     assert [result.name(c) for c in result.elected] == ["A", "B", "C"]
     assert result.seed is None
+
+
+def test_it_narrows_a_three_way_tie_by_earlier_rounds_before_drawing_lots():
+    from rankfile.core.counting.ties import TieBreaker
+
+    history = [{0: 5, 1: 5, 2: 7}, {0: 6, 1: 6, 2: 6}]
+    with pytest.raises(TieNeedsLot, match="^A, B are tied"):
+        TieBreaker(["A", "B", "C"], None).pick([0, 1, 2], history, lowest=True, what="exclusion")
+    chosen, reason = TieBreaker(["A", "B", "C"], 9).pick(
+        [0, 1, 2], history, lowest=True, what="exclusion"
+    )
+    assert chosen in (0, 1) and "between A, B broken by lot (seed 9)" in reason
+    highest, _ = TieBreaker(["A", "B", "C"], None).pick([0, 1, 2], history, False, "election")
+    assert highest == 2
+
+
+def test_it_decides_a_final_instant_runoff_tie_by_the_earlier_round():
+    # A and B have 4 each when C goes; at round 1, B had more: A is eliminated.
+    result = count_irv(make("ABC", {"A": 3, "B": 4, "CA": 1, "C": 1}))
+    assert [result.name(c) for c in result.elected] == ["B"]
+    assert "round 1" in result.rounds[1].decisions[0].reason
