@@ -36,7 +36,8 @@ from rankfile.members.csvfile import (
     read_rows,
     sniff_delimiter,
 )
-from rankfile.members.models import Branch, Member, MemberEvent
+from rankfile.members.import_writing import write_plan
+from rankfile.members.models import Branch, Member
 
 # progress(stage, done, total): stage is "checking" (rows read) or "writing" (rows written)
 Progress = Callable[[str, int, int], None]
@@ -49,9 +50,6 @@ MAX_LENGTHS = {
     "email": 254,
     "phone": 40,
 }
-# Member fields a row sets, in the order the preview lists their changes.
-COMPARED_FIELDS = ("first_name", "last_name", "email", "phone", "joined_on", "branch", "status")
-_BULK_UPDATE_FIELDS = ["first_name", "last_name", "email", "phone", "joined_on", "branch", "status"]
 
 
 @dataclass(slots=True)
@@ -186,7 +184,7 @@ def apply_import(
             plan = plan_import(data, file_name=file_name, actor=actor, progress=progress)
             if plan.errors:
                 raise ImportFailed(plan)
-            _write(plan, actor, progress)
+            write_plan(plan, actor, progress)
             plan.applied = True
             append_event(
                 actor=actor,
@@ -455,85 +453,6 @@ def _allows(status: str, kind: str) -> bool:
     except lifecycle.LifecycleError:
         return False
     return True
-
-
-# --- writing ---------------------------------------------------------------------------
-
-
-def _write(plan: ImportPlan, actor: Any, progress: Progress | None) -> None:
-    now = timezone.now()
-    today = timezone.localdate()
-    reason = f"Import of {plan.file_name}"
-    recorded_by = actor.pk if actor is not None else None
-    total = len(plan.to_create) + len(plan.to_update)
-    done = 0
-
-    def event(member_id: int, kind: str, on: datetime.date, **extra: Any) -> MemberEvent:
-        return MemberEvent(
-            member_id=member_id,
-            kind=kind,
-            on=on,
-            reason=reason,
-            recorded_by_id=recorded_by,
-            recorded_at=now,
-            **extra,
-        )
-
-    for batch in _chunks(plan.to_create, BATCH):
-        members = [
-            Member(
-                member_number=row.member_number,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                email=row.email,
-                phone=row.phone,
-                branch_id=row.branch_id,
-                joined_on=row.joined_on,
-                status=row.status or lifecycle.MEMBER,
-                created_at=now,
-            )
-            for row in batch
-        ]
-        Member.objects.bulk_create(members)
-        events = []
-        for member, row in zip(members, batch, strict=True):
-            status = row.status or lifecycle.MEMBER
-            first = lifecycle.APPLIED if status == lifecycle.APPLICANT else lifecycle.ADMITTED
-            events.append(event(member.pk, first, row.joined_on))
-            if status not in (lifecycle.APPLICANT, lifecycle.MEMBER):
-                events.append(event(member.pk, lifecycle.EVENT_FOR_STATUS[status], today))
-        MemberEvent.objects.bulk_create(events, batch_size=BATCH)
-        done += len(batch)
-        if progress is not None:
-            progress("writing", done, total)
-
-    for updates in _chunks(plan.to_update, BATCH):
-        members = []
-        events = []
-        for update in updates:
-            row = update.row
-            members.append(
-                Member(
-                    pk=update.member_id,
-                    first_name=row.first_name,
-                    last_name=row.last_name,
-                    email=row.email,
-                    phone=row.phone,
-                    joined_on=row.joined_on,
-                    branch_id=row.branch_id,
-                    status=row.status or update.old_status,
-                )
-            )
-            for kind in update.events:
-                extra = {}
-                if kind == lifecycle.TRANSFERRED:
-                    extra = {"from_branch_id": update.old_branch_id, "to_branch_id": row.branch_id}
-                events.append(event(update.member_id, kind, today, **extra))
-        Member.objects.bulk_update(members, _BULK_UPDATE_FIELDS, batch_size=500)
-        MemberEvent.objects.bulk_create(events, batch_size=BATCH)
-        done += len(updates)
-        if progress is not None:
-            progress("writing", done, total)
 
 
 T = TypeVar("T")
