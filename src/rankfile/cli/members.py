@@ -108,9 +108,9 @@ def import_members(args: argparse.Namespace) -> int:
         bars.close()
     for warning in plan.warnings:
         print(f"{args.file}: warning: {warning}", file=sys.stderr)
-    for error in plan.errors:
-        column = f" {error.column}:" if error.column else ""
-        print(f"{args.file}:{error.line}:{column} {error.reason}", file=sys.stderr)
+    for row_error in plan.errors:
+        column = f" {row_error.column}:" if row_error.column else ""
+        print(f"{args.file}:{row_error.line}:{column} {row_error.reason}", file=sys.stderr)
     print(plan.summary())
     _print_changes(plan)
     if plan.errors:

@@ -50,7 +50,7 @@ _EVENT_FIELDS = (
 
 def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
     quote = connection.ops.quote_name
-    return [quote(model._meta.get_field(name).column) for name in names]  # type: ignore[union-attr]
+    return [quote(model._meta.get_field(name).column) for name in names]
 
 
 def _insert(model: type[models.Model], names: Sequence[str], rows: Iterable[tuple]) -> None:
@@ -69,7 +69,7 @@ def _update(model: type[models.Model], names: Sequence[str], rows: Iterable[tupl
     """rows: the new values of ``names``, then the primary key."""
     sets = ", ".join(f"{column} = %s" for column in _columns(model, names))
     table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = connection.ops.quote_name(model._meta.pk.column)
     sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, list(rows))

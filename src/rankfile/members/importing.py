@@ -348,12 +348,12 @@ def _existing_members(numbers: set[str]) -> dict[str, _Existing]:
         for chunk in _chunks(sorted(numbers), 500):
             qs = Member.objects.filter(member_number__in=chunk)
             for number, *values in qs.values_list("member_number", *_EXISTING_FIELDS):
-                found[number] = tuple(values)  # type: ignore[assignment]
+                found[number] = tuple(values)
         return found
     qs = Member.objects.values_list("member_number", *_EXISTING_FIELDS)
     for number, *values in qs.iterator(chunk_size=5000):
         if number in numbers:
-            found[number] = tuple(values)  # type: ignore[assignment]
+            found[number] = tuple(values)
     return found
 
 
