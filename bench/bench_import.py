@@ -9,10 +9,12 @@ time of importing the same file again (nothing changes), and the peak RSS of thi
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -46,8 +48,11 @@ def peak_rss_mb() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="rankfile-bench-import-"))
+    if not args.keep:
+        atexit.register(shutil.rmtree, home, True)
     os.environ["RANKFILE_HOME"] = str(home)
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "rankfile.settings"

@@ -36,7 +36,7 @@ from rankfile.members.csvfile import (
     read_rows,
     sniff_delimiter,
 )
-from rankfile.members.import_writing import write_plan
+from rankfile.members.import_writing import refresh_statistics, write_plan
 from rankfile.members.models import Branch, Member
 
 # progress(stage, done, total): stage is "checking" (rows read) or "writing" (rows written)
@@ -194,6 +194,8 @@ def apply_import(
             )
     except ImportFailed as failure:
         return failure.plan
+    if not transaction.get_connection().in_atomic_block:
+        refresh_statistics(len(plan.to_create) + len(plan.to_update))
     return plan
 
 
