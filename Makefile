@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: run test check test-sqlite test-postgres install chromium lock clean \
-        bench bench-import bench-directory bench-audit
+        bench
 
 # --- set-up -----------------------------------------------------------------
 
@@ -68,16 +68,13 @@ test: install chromium check test-sqlite test-postgres
 
 # --- benchmarks (never part of `make test`) --------------------------------
 
-bench-import: install
-	$(BIN)/python bench/bench_import.py
+# `make bench-NAME` runs bench/bench_NAME.py (dashes become underscores), e.g.
+# make bench-import, bench-directory, bench-audit, bench-apportion, bench-standing-one.
+bench-%: install
+	$(BIN)/python bench/bench_$(subst -,_,$*).py
 
-bench-directory: install
-	$(BIN)/python bench/bench_directory.py
-
-bench-audit: install
-	$(BIN)/python bench/bench_audit.py
-
-bench: bench-import bench-directory bench-audit
+bench: install
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache

@@ -4,6 +4,7 @@ the people every permission test is written from."""
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,14 @@ class People:
 PASSWORD = "correct horse battery staple"
 
 
+@functools.cache
+def password_hash() -> str:
+    """Argon2 is slow on purpose: hash the personas' password once per test process."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 def make_person(first: str, last: str, branch: Any, *, number: str, login: bool = True) -> Any:
     from rankfile.accounts.models import User
     from rankfile.members.actions import do_add_member
@@ -41,11 +50,13 @@ def make_person(first: str, last: str, branch: Any, *, number: str, login: bool 
         joined_on=datetime.date(2020, 1, 15),
         member_number=number,
         email=f"{first.lower()}@example.org",
-        phone="555-0100",
+        phone=f"555-{number}",
         address=f"{number} Union Street",
     )
     if login:
-        member.user = User.objects.create_user(member.email, PASSWORD, display_name=first)
+        member.user = User.objects.create(
+            email=member.email, password=password_hash(), display_name=first
+        )
         member.save(update_fields=["user"])
     return member
 
@@ -71,7 +82,7 @@ def people(db: Any) -> People:
     do_appoint(None, secretary, role="secretary", branch=east, started_on=start)
     do_appoint(None, treasurer, role="treasurer", branch=None, started_on=start)
     do_appoint(None, appeals, role="appeals", branch=west, started_on=start)
-    outsider = User.objects.create_user("outsider@example.org", PASSWORD)
+    outsider = User.objects.create(email="outsider@example.org", password=password_hash())
     return People(
         north=north,
         east=east,

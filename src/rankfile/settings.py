@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rankfile.accounts",
     "rankfile.audit",
     "rankfile.members",
+    "rankfile.standing",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,11 +1,11 @@
-"""`rankfile serve`: the development server (use gunicorn in production)."""
+"""`rankfile serve` and `rankfile demo`."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from rankfile.cli import setup_django
+from rankfile.cli import CommandError, setup_django
 
 
 def register(subparsers: Any) -> None:
@@ -19,10 +19,53 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.set_defaults(handler=serve)
 
+    demo = subparsers.add_parser(
+        "demo",
+        help="load the fictional demo organization",
+        description="Load the demo organization (fictional, seeded, reproducible) into the "
+        "database and print its logins. Refuses a database that already has members.",
+    )
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing (and succeed) if the database has data"
+    )
+    demo.add_argument("--seed", type=int, default=1917, help="random seed (default 1917)")
+    demo.add_argument("--members", type=int, default=2500, help="number of members (default 2500)")
+    demo.set_defaults(handler=demo_command)
+
 
 def serve(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    print(f"Rank and File on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     return 0
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    setup_django()
+    from rankfile.demo import DEMO_PASSWORD, database_is_empty, load_demo
+
+    if not database_is_empty():
+        if args.if_empty:
+            print("The database has data already: the demo is not loaded again.")
+            _print_logins(DEMO_PASSWORD)
+            return 0
+        raise CommandError(
+            "the database already has branches or members; the demo needs an empty one"
+        )
+    if args.members < 50:
+        raise CommandError("--members must be at least 50")
+    context = load_demo(seed=args.seed, members=args.members)
+    print(f"Demo organization loaded: {args.members} members.")
+    _print_logins(DEMO_PASSWORD, [role_email for role_email in context.logins])
+    return 0
+
+
+def _print_logins(password: str, logins: list[tuple[str, str]] | None = None) -> None:
+    from rankfile.demo.members import LOGINS
+
+    rows = logins or [(role, email) for role, _f, _l, _b, email in LOGINS]
+    print(f"Demo logins (password for all: {password}):")
+    for role, email in rows:
+        print(f"  {email:32} {role}")

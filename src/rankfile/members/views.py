@@ -1,0 +1,197 @@
+"""The member directory, member pages and branch pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from rankfile.accounts.actions import do_invite_member
+from rankfile.members import actions
+from rankfile.members.access import access_branch, access_member, viewer_for, visible_members
+from rankfile.members.forms import ContactForm, DirectoryFilterForm, RecordEventForm
+from rankfile.members.models import Branch, Member, Office, Organization
+
+PAGE_SIZE = 50
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    form = DirectoryFilterForm(request.GET or None)
+    members = visible_members(request.user).select_related("branch")
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            members = members.search(form.cleaned_data["q"])
+        if form.cleaned_data["branch"]:
+            members = members.in_branches(form.cleaned_data["branch"].subtree_ids())
+    members = members.order_by("last_name", "first_name", "member_number")
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    fields = set(Organization.current().directory_fields)
+    rows = [(member, viewer.can_see_contact(member)) for member in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "fields": fields,
+            "query": query.urlencode(),
+            "can_import": viewer.can("member.import"),
+        },
+    )
+
+
+@login_required
+def member_page(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id)
+    viewer = viewer_for(request.user)
+    full = viewer.can_see_contact(member)
+    can_manage = viewer.can_manage(member)
+    context = {
+        "member": member,
+        "full": full,
+        "is_self": viewer.is_self(member),
+        "fields": set(Organization.current().directory_fields),
+        "can_manage": can_manage,
+        "can_invite": viewer.can("member.invite", member.branch_id),
+        "offices": member.offices.held_on().select_related("branch"),
+    }
+    if full:
+        context["events"] = member.events.select_related("from_branch", "to_branch", "recorded_by")
+    if can_manage:
+        context["event_form"] = RecordEventForm(prefix="event")
+        context["contact_form"] = ContactForm(instance=member, prefix="contact")
+    return render(request, "members/member.html", context)
+
+
+@login_required
+@require_POST
+def record_event(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id, "member.manage")
+    form = RecordEventForm(request.POST, prefix="event")
+    if form.is_valid():
+        try:
+            actions.do_record_member_event(
+                request.user,
+                member,
+                kind=form.cleaned_data["kind"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                to_branch=form.cleaned_data["to_branch"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Recorded.")
+            return redirect(member)
+    return render(
+        request,
+        "members/member.html",
+        {
+            "member": member,
+            "full": True,
+            "can_manage": True,
+            "event_form": form,
+            "contact_form": ContactForm(instance=member, prefix="contact"),
+            "events": member.events.all(),
+            "offices": member.offices.held_on(),
+            "fields": set(Organization.current().directory_fields),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def update_contact(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id, "member.manage")
+    form = ContactForm(request.POST, instance=Member.objects.get(pk=member.pk), prefix="contact")
+    if form.is_valid():
+        actions.do_update_member(request.user, member, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect(member)
+    return render(
+        request,
+        "members/member.html",
+        {
+            "member": member,
+            "full": True,
+            "can_manage": True,
+            "event_form": RecordEventForm(prefix="event"),
+            "contact_form": form,
+            "events": member.events.all(),
+            "offices": member.offices.held_on(),
+            "fields": set(Organization.current().directory_fields),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id, "member.invite")
+    try:
+        do_invite_member(request.user, member, base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation sent to {member.email}.")
+    return redirect(member)
+
+
+@login_required
+def branches(request: HttpRequest) -> HttpResponse:
+    viewer_for(request.user)
+    all_branches = list(Branch.objects.select_related("parent"))
+    children: dict[int | None, list[Branch]] = {}
+    for branch in all_branches:
+        children.setdefault(branch.parent_id, []).append(branch)
+    tree: list[tuple[Branch, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for branch in children.get(parent, []):
+            tree.append((branch, depth))
+            walk(branch.pk, depth + 1)
+
+    walk(None, 0)
+    return render(request, "members/branches.html", {"tree": tree})
+
+
+@login_required
+def branch_page(request: HttpRequest, slug: str) -> HttpResponse:
+    branch = access_branch(request.user, slug)
+    ids = branch.subtree_ids()
+    officers = (
+        Office.objects.held_on()
+        .filter(branch_id=branch.pk)
+        .select_related("member")
+        .order_by("role", "member__last_name")
+    )
+    current = visible_members(request.user).in_branches(ids).current().count()
+    return render(
+        request,
+        "members/branch.html",
+        {
+            "branch": branch,
+            "officers": officers,
+            "children": branch.children.all(),
+            "current_members": current,
+        },
+    )

@@ -1,0 +1,79 @@
+"""Adopted rule sets and frozen standing snapshots (credentials rolls).
+
+Standing itself is never stored: it is computed from dated facts, a rule set and a date
+(rankfile.core.standing). Only a snapshot freezes it, because the rules freeze the
+credentials roll at a convention's cut-off date.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class RuleSetVersion(models.Model):
+    """One adopted version of the rule set: the TOML text exactly as adopted."""
+
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=50)
+    effective_on = models.DateField()
+    decision = models.TextField(help_text="The recorded decision that adopted this version.")
+    source_text = models.TextField(help_text="The rule file (TOML) as adopted.")
+    content_hash = models.CharField(max_length=64)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    adopted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="rule_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version} (from {self.effective_on})"
+
+
+class Snapshot(models.Model):
+    """The standing of every member frozen as of a date; immutable once created."""
+
+    label = models.CharField(max_length=200)
+    as_of = models.DateField()
+    rule_version = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    # SHA-256 over the entries in member-number order (see standing/snapshots.py).
+    content_hash = models.CharField(max_length=64)
+    members_counted = models.PositiveIntegerField(default=0)
+    in_good_standing = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} (as of {self.as_of})"
+
+
+class SnapshotEntry(models.Model):
+    """One member's standing in a snapshot, with the branch they were in on that date."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    member_number = models.CharField(max_length=40)
+    branch = models.ForeignKey("members.Branch", on_delete=models.PROTECT, related_name="+")
+    in_good_standing = models.BooleanField()
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["member_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "member"], name="snapshot_member_once")
+        ]
+        indexes = [models.Index(fields=["snapshot", "branch", "in_good_standing"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_number}: {'in' if self.in_good_standing else 'not in'} good standing"
