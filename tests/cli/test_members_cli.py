@@ -38,7 +38,7 @@ def test_importing_again_changes_nothing(people, members_file, capsys):
 
 
 def test_a_dry_run_shows_the_changes_and_writes_nothing(people, members_file, capsys):
-    path = members_file("1005,Mia,Member,mia@example.org,555-0100,east,2020-01-15,lapsed")
+    path = members_file("1005,Mia,Member,mia@example.org,555-1005,east,2020-01-15,lapsed")
     assert main(["import", "members", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "1 would be updated (1 status changes)" in out

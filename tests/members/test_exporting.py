@@ -32,7 +32,7 @@ def test_the_command_line_exports_everything_in_the_import_columns(people):
         "first_name": "Mia",
         "last_name": "Member",
         "email": "mia@example.org",
-        "phone": "555-0100",
+        "phone": "555-1005",
         "branch": "east",
         "joined_on": "2020-01-15",
         "status": "member",

@@ -239,9 +239,7 @@ def _forget_file(job: ImportJob) -> None:
 
 @login_required
 def export(request: HttpRequest) -> StreamingHttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer.member is None and not viewer.offices and not viewer.superuser:
-        raise PermissionDenied("Only members export the members they see.")
+    # Whoever may open the directory may download it: the same members, the same cells.
     members = prepare_export(request.user)
     response = StreamingHttpResponse(
         csv_lines(members.records()), content_type="text/csv; charset=utf-8"
