@@ -1,3 +1,6 @@
+import datetime
+import html
+import re
 import threading
 
 import pytest
@@ -20,6 +23,16 @@ def client_for(user, **kwargs):
     client = Client(**kwargs)
     client.force_login(user)
     return client
+
+
+def error_rows(page):
+    """The errors table of a page as (line, column, reason)."""
+    cells = re.findall(
+        r'<td data-label="Line"[^>]*>(\d+)</td><td data-label="Column"[^>]*>([^<]*)</td>'
+        r'<td data-label="Reason">([^<]*)</td>',
+        page,
+    )
+    return [(int(line), column, html.unescape(reason)) for line, column, reason in cells]
 
 
 def upload(client, data, name="members.csv"):
@@ -85,8 +98,10 @@ def test_errors_are_shown_by_line_column_and_reason_and_a_fixed_file_can_follow(
     west = ["2003", "Cy", "Doe", "", "", "west", "2022-05-06", ""]
     response = upload(client, members_csv([ANN, bad, west]), name="bad.csv")
     preview = client.get(response["Location"]).content.decode()
-    assert "<td>3</td><td>email</td><td>not a valid email address: &#x27;bob@&#x27;</td>" in preview
-    assert "<td>4</td><td>branch</td><td>you may not import members of branch" in preview
+    assert error_rows(preview) == [
+        (3, "email", "not a valid email address: 'bob@'"),
+        (4, "branch", "you may not import members of branch 'west'"),
+    ]
     assert "Apply:" not in preview  # no apply button while errors remain
     assert 'name="file"' in preview  # ... but a way to upload a fixed file
 
@@ -110,10 +125,27 @@ def test_applying_checks_the_file_again_and_imports_nothing_if_it_no_longer_fits
     done = client.post(reverse("member_import_apply", args=[job.pk]), follow=True)
     text = done.content.decode()
     assert "Nothing was imported" in text
-    assert "<td>3</td><td>status</td>" in text
+    assert [(line, column) for line, column, _ in error_rows(text)] == [(3, "status")]
     assert not Member.objects.filter(member_number="2001").exists()
     job.refresh_from_db()
     assert job.status == ImportJob.FAILED
+
+
+def test_files_uploaded_and_never_applied_are_deleted_after_a_week(
+    people, import_pages, members_csv
+):
+    client = client_for(people.admin)
+    upload(client, members_csv([ANN]), name="old.csv")
+    old = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - views_import.KEEP_UPLOADS - datetime.timedelta(minutes=1)
+    )
+    upload(client, members_csv([ANN, MIA_LAPSED]), name="new.csv")
+    old.refresh_from_db()
+    assert old.status == ImportJob.FAILED
+    assert not (import_pages / f"{old.sha256}.csv").exists()
+    new = ImportJob.objects.get(file_name="new.csv")
+    assert (import_pages / f"{new.sha256}.csv").exists()
 
 
 def test_pressing_apply_twice_imports_once(people, import_pages, members_csv):

@@ -41,6 +41,8 @@ KEPT_ERRORS = 500
 # A job still "running" this long after its last word was cut off by a restart (its
 # transaction was rolled back, so nothing of it was written).
 STALE_AFTER = datetime.timedelta(minutes=30)
+# Uploaded files never applied are deleted after this long.
+KEEP_UPLOADS = datetime.timedelta(days=7)
 
 # job id -> (stage, done, total), while a job runs in this process
 LIVE_PROGRESS: dict[int, tuple[str, int, int]] = {}
@@ -92,6 +94,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 sha256=sha256,
                 total=data.count(b"\n"),
             )
+            _expire_old_uploads()
             return redirect("member_import_job", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]
     return render(
@@ -225,6 +228,17 @@ def run_job(job_id: int, in_thread: bool = False) -> None:
         if in_thread:
             connection.close()
             close_old_connections()
+
+
+def _expire_old_uploads() -> None:
+    old = ImportJob.objects.filter(
+        status=ImportJob.UPLOADED, created_at__lt=timezone.now() - KEEP_UPLOADS
+    )
+    for job in old:
+        job.status = ImportJob.FAILED
+        job.result = {"message": "Not applied within a week; upload the file again."}
+        job.save(update_fields=["status", "result"])
+        _forget_file(job)
 
 
 def _forget_file(job: ImportJob) -> None:
