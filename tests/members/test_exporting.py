@@ -121,3 +121,22 @@ def test_her_own_branch_rows_re_import_to_no_change_for_a_secretary(people):
     )
     assert plan.ok, plan.errors
     assert plan.unchanged == Member.objects.filter(branch=people.east).count()
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_exported_as_text_and_re_import(people):
+    do_add_member(
+        None,
+        first_name='=HYPERLINK("http://evil.example","x")',
+        last_name="-Dash",
+        branch=people.east,
+        joined_on=datetime.date(2024, 1, 1),
+        member_number="F-1",
+        phone="+44 20 7946 0000",
+    )
+    text = export_text(None)
+    assert "'=HYPERLINK" in text
+    assert "'-Dash" in text
+    assert ",+44 20 7946 0000," in text  # a phone number stays a phone number
+    plan = plan_import(text.encode(), file_name="export.csv")
+    assert plan.ok
+    assert plan.unchanged == Member.objects.count()

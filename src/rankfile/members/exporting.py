@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from rankfile.audit.actions import append_event
 from rankfile.members.access import EVERYWHERE, Everywhere, Scope, viewer_for, visible_members
-from rankfile.members.csvfile import COLUMNS
+from rankfile.members.csvfile import COLUMNS, protect_cell
 from rankfile.members.models import Member, MemberQuerySet, Organization
 
 # Columns every member sees of every member in their directory.
@@ -56,7 +56,7 @@ class MemberExport:
         for pk, branch_id, *values in (
             self.members.order_by("member_number").values_list(*_VALUES).iterator(2000)
         ):
-            cells = ["" if value is None else str(value) for value in values]
+            cells = ["" if value is None else protect_cell(str(value)) for value in values]
             if not self.sees_everything_of(pk, branch_id):
                 cells = [
                     cell if name in public else ""

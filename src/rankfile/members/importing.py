@@ -35,6 +35,7 @@ from rankfile.members.csvfile import (
     normalize_header,
     read_rows,
     sniff_delimiter,
+    unprotect_cell,
 )
 from rankfile.members.import_writing import refresh_statistics, write_plan
 from rankfile.members.models import Branch, Member
@@ -263,7 +264,8 @@ class _RowChecker:
             return None
         values: dict[str, str] = {}
         for name, position in self.index.items():
-            values[name] = cells[position].strip() if position < len(cells) else ""
+            cell = cells[position].strip() if position < len(cells) else ""
+            values[name] = unprotect_cell(cell)
         for name in ("member_number", "first_name", "last_name", "branch", "joined_on"):
             if not values[name]:
                 errors.append(RowError(line, name, "missing (this column is required)"))
