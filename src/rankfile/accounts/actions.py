@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from rankfile.accounts.models import User
+from rankfile.accounts.models import ApiToken, User
 from rankfile.audit.actions import append_event
 from rankfile.members.access import viewer_for
 from rankfile.members.models import Member, Organization
@@ -63,3 +66,37 @@ def do_invite_member(actor: Any, member: Member, *, base_url: str) -> User:
         lambda: send_mail(f"Your account with {organization.name}", body, None, [member.email])
     )
     return user
+
+
+TOKEN_PREFIX = "rf_"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def do_create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
+    """A new API token for the user's own use; returns it with the secret, shown once."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Name the token after what will use it."})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=secret[:10], key_hash=token_hash(secret)
+    )
+    append_event(
+        actor=user, action="account.token_create", target=token, payload={"name": token.name}
+    )
+    return token, secret
+
+
+@transaction.atomic
+def do_revoke_api_token(user: User, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise PermissionDenied("That token is not yours.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    append_event(
+        actor=user, action="account.token_revoke", target=token, payload={"name": token.name}
+    )

@@ -7,14 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from rankfile.accounts.actions import do_create_api_token, do_revoke_api_token
+from rankfile.accounts.models import ApiToken
 from rankfile.core import lifecycle
 from rankfile.members.access import viewer_for
 from rankfile.members.actions import do_resign, do_update_member
 from rankfile.members.forms import ResignForm
 from rankfile.members.models import Member, Office
-from rankfile.web.forms import ModelForm
+from rankfile.web.forms import Form, ModelForm
 
 
 class OwnContactForm(ModelForm):
@@ -41,20 +43,52 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", context)
 
 
+class TokenForm(Form):
+    name = forms.CharField(label="What will use it", max_length=100)
+
+
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     member = viewer.member
     form = None
+    token_form = TokenForm(prefix="token")
+    new_secret = None
+    if request.method == "POST" and "token-name" in request.POST:
+        token_form = TokenForm(request.POST, prefix="token")
+        if token_form.is_valid():
+            _token, new_secret = do_create_api_token(
+                request.user, name=token_form.cleaned_data["name"]
+            )
+            token_form = TokenForm(prefix="token")
+    elif request.method == "POST" and "revoke" in request.POST:
+        token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+        do_revoke_api_token(request.user, token)
+        messages.success(request, f"The token “{token.name}” no longer works.")
+        return redirect("account")
     if member is not None:
-        form = OwnContactForm(request.POST or None, instance=Member.objects.get(pk=member.pk))
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST" and new_secret is None and "email" in request.POST
+        form = OwnContactForm(
+            request.POST if posted else None, instance=Member.objects.get(pk=member.pk)
+        )
+        if posted and form.is_valid():
             do_update_member(
                 request.user, member, reason="Updated by the member", **form.cleaned_data
             )
             messages.success(request, "Your contact details are saved.")
             return redirect("account")
-    return render(request, "web/account.html", {"member": member, "form": form})
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(
+        request,
+        "web/account.html",
+        {
+            "member": member,
+            "form": form,
+            "token_form": token_form,
+            "tokens": tokens,
+            "new_secret": new_secret,
+        },
+    )
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""The JSON API (/api/v1/), calling the same lookups and actions as the web pages."""
