@@ -21,6 +21,8 @@ EXPECTED = {
     "member": dict.fromkeys(PERSONAS, 200),
     "branch": dict.fromkeys(PERSONAS, 200),
     "offices": dict.fromkeys(PERSONAS, 200),
+    "member_import": {**dict.fromkeys(PERSONAS, 403), "admin": 200, "secretary": 200},
+    "member_export": dict.fromkeys(PERSONAS, 200),
 }
 
 

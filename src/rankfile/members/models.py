@@ -257,3 +257,39 @@ class Office(models.Model):
             "started_on": self.started_on.isoformat(),
             "ended_on": self.ended_on.isoformat() if self.ended_on else None,
         }
+
+
+class ImportJob(models.Model):
+    """A members file uploaded on the web: previewed, then applied (in the background for a
+    big file) all or nothing. The file itself is kept under var/imports/, named by its
+    SHA-256, until the job is done."""
+
+    UPLOADED = "uploaded"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STATUS_CHOICES = [
+        (UPLOADED, "Uploaded"),
+        (RUNNING, "Running"),
+        (DONE, "Done"),
+        (FAILED, "Failed, nothing imported"),
+    ]
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=UPLOADED)
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    # counts when done; counts, errors (first ones) or the failure message when failed
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.get_status_display()})"

@@ -1,8 +1,18 @@
-# Placeholder until the import/export views land.
+"""Members import and export pages. Include under "members/":
+
+    path("members/", include("rankfile.members.urls_import")),
+
+which gives members/import/, members/import/<id>/, members/import/<id>/apply/ and
+members/export.csv.
+"""
+
 from django.urls import path
-from django.views.generic import RedirectView
+
+from rankfile.members import views_import
 
 urlpatterns = [
-    path("import/", RedirectView.as_view(url="/members/"), name="member_import"),
-    path("export.csv", RedirectView.as_view(url="/members/"), name="member_export"),
+    path("import/", views_import.upload, name="member_import"),
+    path("import/<int:pk>/", views_import.job_page, name="member_import_job"),
+    path("import/<int:pk>/apply/", views_import.apply, name="member_import_apply"),
+    path("export.csv", views_import.export, name="member_export"),
 ]

@@ -1,0 +1,139 @@
+"""The member directory with 100,000 members on SQLite: page 1 and a name search.
+
+Target (issue 2): median server time ≤ 100 ms for each. Times, per persona (an ordinary
+member, a branch secretary, an organization admin), what the directory page runs: when the
+page exists (`/members/` resolves) a Django test Client GET of `/members/` and
+`/members/?q=smi`; otherwise the queries it will run — page 1 of
+`visible_members(user).order_by("last_name", "first_name", "member_number")[:50]` plus the
+count, and the same for `.search("smi")`. Each run starts from a fresh user object, so the
+viewer's own queries are counted too.
+
+    .venv/bin/python bench/bench_directory.py [--members 100000] [--runs 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_import import write_csv  # noqa: E402
+
+ORDER = ("last_name", "first_name", "member_number")
+SEARCH = "smi"
+
+
+def median_ms(run: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
+    """Median wall-clock and CPU milliseconds (SQLite runs in this process, so the CPU time
+    is the work itself; the wall-clock time also counts waiting for a busy machine)."""
+    result = run()  # warm-up (and the result to show)
+    wall, cpu = [], []
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        run()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu), result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="rankfile-bench-directory-"))
+    if not args.keep:
+        atexit.register(shutil.rmtree, home, True)
+    os.environ["RANKFILE_HOME"] = str(home)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "rankfile.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import Resolver404, resolve
+
+    call_command("migrate", verbosity=0)
+    from rankfile.accounts.models import User
+    from rankfile.members.access import visible_members
+    from rankfile.members.actions import do_appoint, do_create_branch
+    from rankfile.members.importing import apply_import
+    from rankfile.members.models import Member
+
+    slugs = []
+    for r in range(10):
+        region = do_create_branch(None, name=f"Region {r}", slug=f"region-{r}")
+        for b in range(30):
+            slug = f"branch-{r}-{b}"
+            do_create_branch(None, name=f"Branch {r}-{b}", slug=slug, parent=region)
+            slugs.append(slug)
+    path = home / "members.csv"
+    write_csv(path, args.members, slugs)
+    assert apply_import(path.read_bytes(), file_name=path.name).applied
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    personas: dict[str, int] = {}
+    for name, number in (("member", "M0000001"), ("secretary", "M0000002"), ("admin", "M0000003")):
+        member = Member.objects.get(member_number=number)
+        user = User.objects.create_user(f"{name}@example.org", "bench-password")
+        Member.objects.filter(pk=member.pk).update(user=user)
+        personas[name] = user.pk
+        if name != "member":
+            branch = None if name == "admin" else member.branch
+            do_appoint(None, member, role=name, branch=branch, started_on=member.joined_on)
+
+    try:
+        resolve("/members/")
+        page_exists = True
+    except Resolver404:
+        page_exists = False
+    print(
+        f"{Member.objects.count()} members in {len(slugs)} branches, SQLite under {home}; "
+        f"timing {'GET /members/' if page_exists else 'the directory queries'}, "
+        f"median of {args.runs} runs"
+    )
+
+    worst = 0.0
+    for name, user_id in personas.items():
+        if page_exists:
+            client = Client()
+            client.force_login(User.objects.get(pk=user_id))
+            cases: dict[str, Callable[[], Any]] = {
+                "page 1": lambda c=client: c.get("/members/").status_code,
+                f"search {SEARCH!r}": lambda c=client: c.get(f"/members/?q={SEARCH}").status_code,
+            }
+        else:
+
+            def page(search: str = "", user_id: int = user_id) -> tuple[int, int]:
+                user = User.objects.get(pk=user_id)
+                qs = visible_members(user)
+                if search:
+                    qs = qs.search(search)
+                rows = list(qs.select_related("branch").order_by(*ORDER)[:50])
+                return len(rows), qs.count()
+
+            cases = {"page 1": page, f"search {SEARCH!r}": lambda p=page: p(SEARCH)}
+        for case, run in cases.items():
+            ms, cpu_ms, result = median_ms(run, args.runs)
+            worst = max(worst, ms)
+            print(f"  {name:<9} {case:<14} {ms:7.1f} ms  (CPU {cpu_ms:6.1f} ms)  -> {result}")
+    ok = worst <= 100
+    print(f"target (median ≤ 100 ms each): {'met' if ok else 'NOT met'} (slowest {worst:.1f} ms)")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

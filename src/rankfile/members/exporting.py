@@ -1,0 +1,108 @@
+"""Exporting members as CSV: the same columns as an import, so an export re-imports unchanged.
+
+What a person exports is what they may see: the members of the directory they see, with
+contact details only where their offices let them see them (and their own), and otherwise
+only the fields the organization makes visible to every member (Organization.directory_fields).
+Hidden cells are left blank. Each export is one audit event (`member.export`) with counts only.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from rankfile.audit.actions import append_event
+from rankfile.members.access import EVERYWHERE, Everywhere, Scope, viewer_for, visible_members
+from rankfile.members.csvfile import COLUMNS, protect_cell
+from rankfile.members.models import Member, MemberQuerySet, Organization
+
+# Columns every member sees of every member in their directory.
+ALWAYS_VISIBLE = frozenset({"first_name", "last_name"})
+_VALUES = (
+    "pk",
+    "branch_id",
+    "member_number",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "branch__slug",
+    "joined_on",
+    "status",
+)
+
+
+@dataclass
+class MemberExport:
+    members: MemberQuerySet
+    contact_scope: Scope
+    own_member_id: int | None
+    directory_fields: frozenset[str]
+    rows: int = 0
+    with_contact: int = 0
+
+    def sees_everything_of(self, member_id: int, branch_id: int) -> bool:
+        return branch_id in self.contact_scope or member_id == self.own_member_id
+
+    def records(self) -> Iterator[list[str]]:
+        """The header, then one record per member, ordered by member number."""
+        yield list(COLUMNS)
+        public = ALWAYS_VISIBLE | self.directory_fields
+        for pk, branch_id, *values in (
+            self.members.order_by("member_number").values_list(*_VALUES).iterator(2000)
+        ):
+            cells = ["" if value is None else protect_cell(str(value)) for value in values]
+            if not self.sees_everything_of(pk, branch_id):
+                cells = [
+                    cell if name in public else ""
+                    for name, cell in zip(COLUMNS, cells, strict=True)
+                ]
+            yield cells
+
+
+def prepare_export(actor: Any) -> MemberExport:
+    """The export ``actor`` may make (None: the administrator at the command line, who
+    sees everything), recorded in the audit log before the first row is written."""
+    if actor is None:
+        export = MemberExport(Member.objects.all(), EVERYWHERE, None, frozenset(COLUMNS))
+    else:
+        viewer = viewer_for(actor)
+        export = MemberExport(
+            visible_members(actor),
+            viewer.scope("member.view_contact"),
+            viewer.member.pk if viewer.member is not None else None,
+            frozenset(Organization.current().directory_fields),
+        )
+    export.rows = export.members.count()
+    if isinstance(export.contact_scope, Everywhere):
+        export.with_contact = export.rows
+    else:
+        condition = Q(branch_id__in=export.contact_scope)
+        if export.own_member_id is not None:
+            condition |= Q(pk=export.own_member_id)
+        export.with_contact = export.members.filter(condition).count()
+    with transaction.atomic():
+        append_event(
+            actor=actor,
+            action="member.export",
+            payload={"rows": export.rows, "with_contact": export.with_contact},
+        )
+    return export
+
+
+class _Line:
+    """A file-like object whose write() returns what it was given (for streaming)."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(records: Iterator[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    for record in records:
+        yield writer.writerow(record)

@@ -1,0 +1,199 @@
+"""Writing an import plan to the database, fast: 100,000 members in seconds.
+
+The rows go in with one prepared INSERT (or UPDATE) executed for each batch of values,
+because Django's bulk_create spends most of its time building SQL for each value. Table and
+column names come from the models; values are adapted by the connection. Called only by
+`importing.apply_import`, inside its transaction, after the plan was checked.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from rankfile.core import lifecycle
+from rankfile.members.models import Member, MemberEvent
+
+if TYPE_CHECKING:
+    from rankfile.members.importing import ImportPlan, Progress
+
+BATCH = 2000
+_MEMBER_FIELDS = (
+    "member_number",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "branch",
+    "joined_on",
+    "status",
+    "created_at",
+)
+_UPDATED_FIELDS = ("first_name", "last_name", "email", "phone", "branch", "joined_on", "status")
+_EVENT_FIELDS = (
+    "member",
+    "kind",
+    "on",
+    "reason",
+    "statement",
+    "from_branch",
+    "to_branch",
+    "recorded_by",
+    "recorded_at",
+)
+
+
+def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
+    quote = connection.ops.quote_name
+    return [quote(model._meta.get_field(name).column) for name in names]
+
+
+def _insert(model: type[models.Model], names: Sequence[str], rows: Iterable[tuple]) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    columns = _columns(model, names)
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _update(model: type[models.Model], names: Sequence[str], rows: Iterable[tuple]) -> None:
+    """rows: the new values of ``names``, then the primary key."""
+    sets = ", ".join(f"{column} = %s" for column in _columns(model, names))
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(rows))
+
+
+def write_plan(plan: ImportPlan, actor: Any, progress: Progress | None) -> None:
+    ops = connection.ops
+    now = timezone.now()
+    at = ops.adapt_datetimefield_value(now)
+    today = ops.adapt_datefield_value(timezone.localdate())
+    reason = f"Import of {plan.file_name}"
+    recorded_by = actor.pk if actor is not None else None
+    total = len(plan.to_create) + len(plan.to_update)
+    done = 0
+
+    def date(value: datetime.date) -> Any:
+        return ops.adapt_datefield_value(value)
+
+    for start in range(0, len(plan.to_create), BATCH):
+        batch = plan.to_create[start : start + BATCH]
+        _insert(
+            Member,
+            _MEMBER_FIELDS,
+            (
+                (
+                    row.member_number,
+                    row.first_name,
+                    row.last_name,
+                    row.email,
+                    row.phone,
+                    "",
+                    row.branch_id,
+                    date(row.joined_on),
+                    row.status or lifecycle.MEMBER,
+                    at,
+                )
+                for row in batch
+            ),
+        )
+        done += len(batch)
+        if progress is not None:
+            progress("writing", done, total)
+
+    if plan.to_create:
+        # The new members' ids: every member created at this instant is one of ours (the
+        # transaction holds the write lock; `now` was taken inside it).
+        numbers = {row.member_number for row in plan.to_create}
+        ids = {
+            number: pk
+            for number, pk in Member.objects.filter(created_at=now)
+            .values_list("member_number", "pk")
+            .iterator(chunk_size=5000)
+            if number in numbers
+        }
+        events: list[tuple] = []
+        for row in plan.to_create:
+            member_id = ids[row.member_number]
+            status = row.status or lifecycle.MEMBER
+            first = lifecycle.APPLIED if status == lifecycle.APPLICANT else lifecycle.ADMITTED
+            events.append(
+                (member_id, first, date(row.joined_on), reason, "", None, None, recorded_by, at)
+            )
+            if status not in (lifecycle.APPLICANT, lifecycle.MEMBER):
+                kind = lifecycle.EVENT_FOR_STATUS[status]
+                events.append((member_id, kind, today, reason, "", None, None, recorded_by, at))
+            if len(events) >= BATCH:
+                _insert(MemberEvent, _EVENT_FIELDS, events)
+                events = []
+        _insert(MemberEvent, _EVENT_FIELDS, events)
+
+    for start in range(0, len(plan.to_update), BATCH):
+        updates = plan.to_update[start : start + BATCH]
+        values = []
+        events = []
+        for update in updates:
+            row = update.row
+            values.append(
+                (
+                    row.first_name,
+                    row.last_name,
+                    row.email,
+                    row.phone,
+                    row.branch_id,
+                    date(row.joined_on),
+                    row.status or update.old_status,
+                    update.member_id,
+                )
+            )
+            for kind in update.events:
+                moved = kind == lifecycle.TRANSFERRED
+                events.append(
+                    (
+                        update.member_id,
+                        kind,
+                        today,
+                        reason,
+                        "",
+                        update.old_branch_id if moved else None,
+                        row.branch_id if moved else None,
+                        recorded_by,
+                        at,
+                    )
+                )
+        _update(Member, _UPDATED_FIELDS, values)
+        _insert(MemberEvent, _EVENT_FIELDS, events)
+        done += len(updates)
+        if progress is not None:
+            progress("writing", done, total)
+
+
+# From this many rows written, refresh SQLite's table statistics after the import.
+ANALYZE_FROM_ROWS = 1000
+
+
+def refresh_statistics(rows_written: int) -> None:
+    """Let SQLite's planner know the table's new shape after a big import.
+
+    Without statistics SQLite picks the `status` index for the directory's "current members
+    or my branches" filter and then sorts tens of thousands of rows (~90 ms for page 1 of
+    100,000 members, against ~2 ms when it walks the name index). ANALYZE of the members
+    table takes well under a second. PostgreSQL's autovacuum does this by itself.
+    """
+    if connection.vendor != "sqlite" or rows_written < ANALYZE_FROM_ROWS:
+        return
+    table = connection.ops.quote_name(Member._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
