@@ -161,6 +161,9 @@ def visible_members(user: Any) -> MemberQuerySet:
     contact_scope = viewer.scope("member.view_contact")
     if isinstance(contact_scope, Everywhere):
         return qs
+    if viewer.member is None and not contact_scope:
+        # An account with no membership (a former member's, an operator's) sees no one.
+        raise PermissionDenied("This account is not linked to a membership record.")
     condition = Q(status=lifecycle.MEMBER) | Q(branch_id__in=contact_scope)
     if viewer.member is not None:
         condition |= Q(pk=viewer.member.pk)
