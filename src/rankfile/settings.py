@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rankfile.audit",
     "rankfile.members",
     "rankfile.standing",
+    "rankfile.conventions",
 ]
 
 MIDDLEWARE = [
