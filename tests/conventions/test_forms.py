@@ -62,6 +62,7 @@ def test_a_fixed_house_with_lots_records_the_seed(client, setting):
     formula = Convention.objects.get(slug="tenth").formula
     assert formula["method"] == "webster" and formula["seed"] == 1917
     page = client.get(reverse("convention", args=["tenth"])).content.decode()
+    assert "120 delegates shared by Webster / Sainte-Laguë, at least 1" in page
     assert "ties settled by lot (seed 1917)" in page
 
 

@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 420  # viewBox units; the page caps the drawing at about this many CSS pixels × 1.2
 BAR_SPACE = 360  # the longest bar; the rest of the width holds the figure after it
-LABEL = 20
-BAR = 14
+LABEL = 22
+BAR = 15
 GAP = 4
 ROW = LABEL + 2 * BAR + GAP + 14
 LEGEND = 34
@@ -88,15 +88,15 @@ def bar_chart(rows: Sequence[ChartRow], *, chart_id: str, title: str) -> SafeStr
         '<g class="chart-legend">'
         '<rect x="0" y="6" width="14" height="14" fill="{}"></rect>'
         '<text x="20" y="18">Members in good standing</text>'
-        '<rect x="220" y="6" width="14" height="14" fill="{}"></rect>'
-        '<text x="240" y="18">Delegates</text></g>',
+        '<rect x="240" y="6" width="14" height="14" fill="{}"></rect>'
+        '<text x="260" y="18">Delegates</text></g>',
         MEMBERS_FILL,
         DELEGATES_FILL,
     )
     return format_html(
         '<svg class="chart" role="img" viewBox="0 0 {} {}" width="100%" '
         'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg" '
-        'font-family="system-ui, sans-serif" font-size="13">'
+        'font-family="system-ui, sans-serif" font-size="15">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}{}</svg>',
         WIDTH,
         height,

@@ -19,13 +19,7 @@ ROUNDING_CHOICES = [
     ("down", "Rounded down (full groups only)"),
 ]
 assert {key for key, _ in ROUNDING_CHOICES} == set(ROUNDINGS)
-METHOD_CHOICES = [
-    ("hamilton", "Hamilton (largest remainders)"),
-    ("jefferson", "Jefferson / D'Hondt"),
-    ("webster", "Webster / Sainte-Laguë"),
-    ("adams", "Adams"),
-    ("huntington-hill", "Huntington–Hill (equal proportions)"),
-]
+METHOD_CHOICES = list(delegate_formula.METHOD_TITLES.items())
 assert {key for key, _ in METHOD_CHOICES} == set(METHODS.values())
 TIE_BREAK_CHOICES = [
     (delegate_formula.NO_TIE_BREAK, "None stated (a tie stops the computation)"),

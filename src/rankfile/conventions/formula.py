@@ -29,6 +29,13 @@ from rankfile.core.apportionment import (
     method_key,
 )
 
+METHOD_TITLES = {
+    "hamilton": "Hamilton (largest remainders)",
+    "jefferson": "Jefferson / D'Hondt",
+    "webster": "Webster / Sainte-Laguë",
+    "adams": "Adams",
+    "huntington-hill": "Huntington–Hill (equal proportions)",
+}
 RATIO = "ratio"
 HOUSE = "house"
 NO_TIE_BREAK = "none"
@@ -102,7 +109,7 @@ def describe(data: dict[str, Any]) -> str:
     data = check(data)
     if data["kind"] == RATIO:
         return ratio_formula(data).describe().capitalize()
-    text = f"{data['seats']} delegates shared by the {data['method']} method"
+    text = f"{data['seats']} delegates shared by {METHOD_TITLES[data['method']]}"
     if data["base"]:
         text += f", {data['base']} to each branch first"
     if data["minimum"]:

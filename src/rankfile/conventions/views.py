@@ -210,6 +210,7 @@ def _apportionment_page(
             }
         )
         context["publish_form"] = publish_form or PublishForm()
+        context["current_formula_text"] = delegate_formula.describe(convention.formula)
         context["published_exists"] = context["history"].exists()
     return render(request, "conventions/apportionment.html", context, status=status)
 
