@@ -237,3 +237,13 @@ def test_the_credentials_report_lists_every_branch_and_prints(client, published)
         __import__("pathlib").Path(__file__).parents[2] / "src/rankfile/web/static/web/rankfile.css"
     ).read_text()
     assert ".roll-branch { break-inside: avoid" in css
+
+
+def test_the_roll_is_read_in_three_queries(published, django_assert_num_queries):
+    good = east_in_good_standing(published)
+    record_election_result(election(published, "east"), good[:3], good[3:5], "Hand count")
+    record_election_result(election(published, "west"), published.west_members[:2], [], "Hand")
+    with django_assert_num_queries(3):
+        roll = credentials_roll(published.convention)
+        names = [seat.member.full_name for entry in roll for seat in entry.delegates]
+    assert len(names) == 5

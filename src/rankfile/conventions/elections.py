@@ -349,13 +349,13 @@ class RollBranch:
         return max(self.election.delegates - self.seated, 0)
 
 
-def credentials_roll(convention: Any) -> list[RollBranch]:
-    """Every branch's election with its current result and credentials (three queries)."""
-    elections = list(
-        DelegateElection.objects.filter(convention=convention)
-        .select_related("branch", "table")
-        .order_by("branch__name")
-    )
+def credentials_roll(convention: Any, *, election: Any = None) -> list[RollBranch]:
+    """Every branch's election (or just `election`) with its current result and
+    credentials, in three queries."""
+    chosen = DelegateElection.objects.filter(convention=convention)
+    if election is not None:
+        chosen = chosen.filter(pk=election.pk)
+    elections = list(chosen.select_related("branch", "table").order_by("branch__name"))
     results = {
         result.election_id: result
         for result in ElectionResult.objects.filter(election__in=elections, current=True)

@@ -50,14 +50,7 @@ def _election_page(
         (c for c in candidates if me is not None and c.member_id == me.pk and not c.withdrawn_at),
         None,
     )
-    roll = next(
-        (
-            entry
-            for entry in elections.credentials_roll(election.convention)
-            if entry.election.pk == election.pk
-        ),
-        None,
-    )
+    [roll] = elections.credentials_roll(election.convention, election=election)
     context = {
         "convention": election.convention,
         "election": election,
