@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -233,9 +235,7 @@ def test_the_credentials_report_lists_every_branch_and_prints(client, published)
     assert good[0].full_name in text
     assert "Seat an alternate" not in text  # members read it; the committee acts on it
     assert "2 branches without a result" in text
-    css = (
-        __import__("pathlib").Path(__file__).parents[2] / "src/rankfile/web/static/web/rankfile.css"
-    ).read_text()
+    css = (Path(__file__).parents[2] / "src/rankfile/web/static/web/rankfile.css").read_text()
     assert ".roll-branch { break-inside: avoid" in css
 
 
