@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rankfile.audit",
     "rankfile.members",
     "rankfile.standing",
+    "rankfile.conventions",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     "standing.enforce": frozenset({"admin", "secretary", "treasurer", "credentials"}),
     "appeals.review": frozenset({"appeals", "admin"}),
+    # Conventions: the credentials committee computes and publishes the apportionment and
+    # keeps the roll; branch secretaries may also enter their branch's delegate results.
+    "convention.manage": frozenset({"admin", "credentials"}),
+    "convention.record_result": frozenset({"admin", "credentials", "secretary"}),
 }
 # Roles whose view of a capability is organization-wide whatever their office's scope:
 # the appeals body reviews everything.

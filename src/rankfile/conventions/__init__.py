@@ -1,0 +1,2 @@
+"""Conventions: the credentials cut-off, delegate apportionment from a frozen standing
+snapshot, delegate elections per branch and the credentials roll. See docs/conventions.md."""
