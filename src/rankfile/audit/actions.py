@@ -34,6 +34,26 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def check_payload(value: Any, path: str = "payload") -> None:
+    """Refuse a payload value whose JSON round trip could change it (and so its hash)."""
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            check_payload(item, f"{path}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"audit {path} has a key that is not a string: {key!r}")
+            check_payload(item, f"{path}[{key!r}]")
+        return
+    raise TypeError(
+        f"audit {path} holds a {type(value).__name__}: payloads hold strings, integers, "
+        "booleans, null, lists and objects only"
+    )
+
+
 def append_event(
     *,
     actor: User | None,
@@ -47,10 +67,15 @@ def append_event(
     """Append one event to the chain. Must be called inside the action's transaction.
 
     The payload must hold no secrets (no ballot contents, no passwords) and only JSON values
-    that survive a round trip unchanged (strings, integers, booleans, lists, objects).
+    that survive a round trip unchanged (strings, integers, booleans, null, lists, objects
+    with string keys): the hash is computed from the value given here and verified against
+    the value read back, so anything else (floats, which PostgreSQL may rewrite; non-string
+    keys, which JSON turns into strings) is refused with TypeError.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append_event must run inside the action's transaction")
+    payload = payload or {}
+    check_payload(payload)
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
@@ -65,7 +90,7 @@ def append_event(
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:300] if target is not None else "",
         reason=reason,
-        payload=payload or {},
+        payload=payload,
         member=member,
         branch=branch,
         prev_hash=head.hash,

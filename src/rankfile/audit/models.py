@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from rankfile.core.chain import CanonicalJSONEncoder
+
 
 class AuditHead(models.Model):
     """One row, locked by each append, so concurrent writers extend the chain in turn."""
@@ -29,7 +31,9 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=80, blank=True)
     target_label = models.CharField(max_length=300, blank=True)
     reason = models.TextField(blank=True)
-    payload = models.JSONField(default=dict)
+    # Stored in the chain's canonical form, so that where JSON is kept as text (SQLite) the
+    # stored bytes are the hashed bytes and verification need not decode them.
+    payload = models.JSONField(default=dict, encoder=CanonicalJSONEncoder)
     # Who may see the event: members see events about themselves, officers those of their
     # branches, the appeals body all. Not hashed: they are indexes into the log.
     member = models.ForeignKey(
