@@ -1,0 +1,56 @@
+"""What is stored verifies on both databases: nested payloads, any text, any instant."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import transaction
+from log_fixtures import TABLE, run_sql, utc
+
+from rankfile.audit import actions
+from rankfile.audit.actions import append_event
+from rankfile.audit.models import AuditEvent
+
+NESTED = {
+    "zeta": 1,
+    "a": {"longer key": [3, 2, 1], "b": None, "aa": {"y": True, "x": False}},
+    "mid": [{"k2": "v", "k1": "w"}, [], {}],
+    "unicode": 'Genossin Müller — 同志 \u2028 "quoted" \\ back\tslash',
+    "big": 2**70,
+    "": "empty key",
+}
+
+
+@pytest.mark.django_db
+def test_events_with_nested_payloads_verify(verify):
+    # PostgreSQL's jsonb stores keys by length, then bytes: not the order they were given.
+    with transaction.atomic():
+        append_event(actor=None, action="faction.declared", payload=NESTED)
+        append_event(actor=None, action="faction.joined", payload={"b": {"d": 1, "c": 2}, "a": 0})
+    assert AuditEvent.objects.get(seq=1).payload == NESTED
+    result = verify()
+    assert result.ok, result.broken
+    assert result.checked == 2
+
+
+@pytest.mark.django_db
+def test_an_event_at_a_whole_second_verifies(verify, monkeypatch):
+    # Django stores such a time on SQLite without its fractional part.
+    times = iter([utc(2026, 11, 25, 16, 0, 0), utc(2026, 11, 25, 16, 0, 0, 5)])
+    monkeypatch.setattr(actions.timezone, "now", lambda: next(times))
+    with transaction.atomic():
+        append_event(actor=None, action="member.admitted")
+        append_event(actor=None, action="member.admitted")
+    assert AuditEvent.objects.get(seq=1).at == datetime.datetime(
+        2026, 11, 25, 16, tzinfo=datetime.UTC
+    )
+    assert verify().ok
+
+
+@pytest.mark.django_db
+def test_the_same_payload_written_another_way_is_not_tampering(verify):
+    with transaction.atomic():
+        append_event(actor=None, action="dues.recorded", payload={"a": 1, "b": [1, 2]})
+    run_sql(f"UPDATE {TABLE} SET payload = %s WHERE seq = 1", ('{ "b" : [1,  2], "a": 1 }',))
+    assert verify().ok
