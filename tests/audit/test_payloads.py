@@ -54,3 +54,22 @@ def test_the_same_payload_written_another_way_is_not_tampering(verify):
         append_event(actor=None, action="dues.recorded", payload={"a": 1, "b": [1, 2]})
     run_sql(f"UPDATE {TABLE} SET payload = %s WHERE seq = 1", ('{ "b" : [1,  2], "a": 1 }',))
     assert verify().ok
+
+
+@pytest.mark.django_db
+def test_any_text_in_the_fields_verifies(verify):
+    awkward = 'quote " backslash \\ tab \t newline \n nul-less \x01 del \x7f line-sep \u2028 ✊🏽 ü'
+    with transaction.atomic():
+        append_event(actor=None, action=awkward, reason=awkward, payload={awkward: awkward})
+        append_event(actor=None, action="member.admitted", reason="")
+    result = verify()
+    assert result.ok, result.broken
+    assert result.checked == 2
+
+
+@pytest.mark.django_db
+def test_an_event_changed_to_text_that_escapes_the_same_way_is_named(verify):
+    with transaction.atomic():
+        append_event(actor=None, action="member.admitted", reason='say "no"')
+    run_sql(f"UPDATE {TABLE} SET reason = %s WHERE seq = 1", ("say \\u0022no\\u0022",))
+    assert verify().broken.seq == 1

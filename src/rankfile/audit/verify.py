@@ -1,8 +1,9 @@
 """Verifying the stored audit log: the chain recomputed over every event, streamed from the
 database in sequence order without building model instances.
 
-On SQLite and PostgreSQL the events are read with one raw query that already renders the
-time as the chain hashed it (ISO 8601, UTC, microseconds); elsewhere through values_list.
+On SQLite one raw query builds each event's canonical bytes (Python only hashes them); on
+PostgreSQL one raw query renders the time as the chain hashed it (ISO 8601, UTC,
+microseconds) and Python builds the bytes; elsewhere the events come through values_list.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rankfile.core.chain import (
     Anchor,
     Verification,
     canonical_json,
+    verify_documents,
     verify_rows,
 )
 
@@ -43,6 +45,22 @@ _AT_SQL = {
     "postgresql": "to_char({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
 }
 _PAYLOAD_SQL = {"sqlite": "{payload}", "postgresql": "{payload}::text"}
+
+# SQLite builds core.chain's canonical bytes itself; json_quote escapes like json.dumps
+# (and where it would not, verify_documents checks the event again from its fields). Fields
+# that are not text (a NULL, a number written in by hand) give no document, hence a check.
+_SQLITE_DOCUMENT = (
+    "CASE WHEN typeof({action}) = 'text' AND typeof({actor}) = 'text' "
+    "AND typeof({at_column}) = 'text' AND typeof({payload}) = 'text' "
+    "AND typeof({reason}) = 'text' AND typeof({target_id}) = 'text' "
+    "AND typeof({target_type}) = 'text' THEN CAST("
+    """'{{"action":' || json_quote({action}) || ',"actor":' || json_quote({actor})"""
+    """ || ',"at":' || json_quote({at}) || ',"payload":' || {payload}"""
+    """ || ',"prev_hash":"' || {prev_hash} || '","reason":' || json_quote({reason})"""
+    """ || ',"seq":' || {seq} || ',"target_id":' || json_quote({target_id})"""
+    """ || ',"target_type":' || json_quote({target_type}) || '}}'"""
+    " AS BLOB) END"
+)
 
 
 def verify_audit_log(
@@ -98,18 +116,40 @@ def _verify_raw(using: str, anchors: Sequence[Anchor], chunk_size: int) -> Verif
         name: quote(AuditEvent._meta.get_field(field_name).column)
         for name, field_name in zip(ROW_FIELDS, _FIELD_NAMES, strict=True)
     }
-    columns["at"] = _AT_SQL[connection.vendor].format(at=columns["at"])
+    at_column = columns["at"]
+    columns["at"] = _AT_SQL[connection.vendor].format(at=at_column)
     columns["payload"] = _PAYLOAD_SQL[connection.vendor].format(payload=columns["payload"])
     # Only names from the model's own metadata go into this SQL, no input.
-    sql = "SELECT {} FROM {} ORDER BY {}".format(  # noqa: S608
-        ", ".join(columns[name] for name in ROW_FIELDS),
-        quote(AuditEvent._meta.db_table),
-        quote(AuditEvent._meta.get_field("seq").column),
+    table = quote(AuditEvent._meta.db_table)
+    row_sql = "SELECT {} FROM {}".format(  # noqa: S608
+        ", ".join(columns[name] for name in ROW_FIELDS), table
     )
+    order = " ORDER BY {}".format(columns["seq"])
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql)
-        rows = itertools.chain.from_iterable(iter(partial(cursor.fetchmany, chunk_size), []))
-        return verify_rows(rows, anchors)
+        if connection.vendor == "sqlite":
+            document = _SQLITE_DOCUMENT.format(at_column=at_column, **columns)
+            cursor.execute(
+                "SELECT {}, {}, {}, {} FROM {}{}".format(  # noqa: S608
+                    columns["seq"], columns["prev_hash"], columns["hash"], document, table, order
+                )
+            )
+            fields_of = partial(
+                _fields_of, using, row_sql + " WHERE {} = %s".format(columns["seq"])
+            )
+            return verify_documents(_chunked(cursor, chunk_size), fields_of, anchors)
+        cursor.execute(row_sql + order)
+        return verify_rows(_chunked(cursor, chunk_size), anchors)
+
+
+def _chunked(cursor: Any, chunk_size: int) -> Iterator[Sequence[Any]]:
+    return itertools.chain.from_iterable(iter(partial(cursor.fetchmany, chunk_size), []))
+
+
+def _fields_of(using: str, sql: str, seq: int) -> Sequence[Any] | None:
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [seq])
+        row: Sequence[Any] | None = cursor.fetchone()
+        return row
 
 
 def _model_rows(using: str, chunk_size: int) -> Iterator[tuple[Any, ...]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
@@ -199,19 +199,66 @@ def _canonical_payload_matches(row: Sequence[Any], stored_hash: Any) -> bool:
 def verify_rows(rows: Iterable[Sequence[Any]], anchors: Iterable[Anchor] = ()) -> Verification:
     """Recompute the chain over stored rows (ROW_FIELDS order) in sequence order.
 
-    The fast path of verification: the payload is the stored JSON text, hashed as it is when
-    it is already canonical and re-encoded otherwise. Splicing stored text is safe because
-    the fields after the payload are JSON strings and fixed text, which read back uniquely
-    from the end of the hashed bytes, and those before it read uniquely from the start: equal
-    bytes mean equal fields. Every anchor must name an event of the chain with that hash.
+    The payload is the stored JSON text, hashed as it is when it is already canonical and
+    re-encoded otherwise. Splicing stored text is safe because the fields after the payload
+    are JSON strings and fixed text, which read back uniquely from the end of the hashed
+    bytes (a quote inside a JSON string always follows an odd number of backslashes), and
+    those before it read uniquely from the start: equal bytes mean equal fields. Every
+    anchor must name an event of the chain with that hash.
     """
+    return _verify(rows, anchors, 8, 9, _row_holds)
+
+
+def verify_documents(
+    rows: Iterable[Sequence[Any]],
+    fields_of: Callable[[int], Sequence[Any] | None],
+    anchors: Iterable[Anchor] = (),
+) -> Verification:
+    """Recompute the chain over rows (seq, prev_hash, hash, document) in sequence order,
+    where the database itself built each event's canonical bytes as `document`.
+
+    The database's JSON string encoding need not match Python's: a document whose hash
+    does not match is checked again from the event's fields, `fields_of(seq)` (a row in
+    ROW_FIELDS order), which decides. Equal bytes still mean equal fields, as long as the
+    database escapes quotes and backslashes and builds no document from non-text fields
+    (see verify_rows).
+    """
+    sha256 = hashlib.sha256
+
+    def holds(row: Sequence[Any]) -> bool:
+        try:
+            if sha256(row[3]).hexdigest() == row[2]:
+                return True
+        except TypeError:
+            pass
+        fields = fields_of(row[0])
+        return fields is not None and _row_holds(fields)
+
+    return _verify(rows, anchors, 1, 2, holds)
+
+
+def _row_holds(row: Sequence[Any]) -> bool:
+    try:
+        if hashlib.sha256(row_bytes(row)).hexdigest() == row[9]:
+            return True
+    except (TypeError, ValueError):
+        return False
+    return _canonical_payload_matches(row, row[9])
+
+
+def _verify(
+    rows: Iterable[Sequence[Any]],
+    anchors: Iterable[Anchor],
+    prev_at: int,
+    hash_at: int,
+    holds: Callable[[Sequence[Any]], bool],
+) -> Verification:
     by_seq: dict[int, list[Anchor]] = {}
     for anchor in anchors:
         if anchor.seq == 0 and anchor.hash != GENESIS_HASH:
             problem = f"{anchor.source} names event 0, which has no hash but the genesis hash"
             return Verification(0, GENESIS_HASH, Break(0, problem))
         by_seq.setdefault(anchor.seq, []).append(anchor)
-    sha256 = hashlib.sha256
     expected_prev = GENESIS_HASH
     expected_seq = 1
     for row in rows:
@@ -226,7 +273,7 @@ def verify_rows(rows: Iterable[Sequence[Any]], anchors: Iterable[Anchor] = ()) -
                 else f"it comes after event {expected_seq - 1}"
             ) + " (an event was inserted or the events were reordered)"
             return Verification(expected_seq - 1, expected_prev, Break(seq, problem))
-        if row[8] != expected_prev:
+        if row[prev_at] != expected_prev:
             return Verification(
                 seq - 1,
                 expected_prev,
@@ -236,17 +283,13 @@ def verify_rows(rows: Iterable[Sequence[Any]], anchors: Iterable[Anchor] = ()) -
                     "(an event was inserted, removed or replaced before it)",
                 ),
             )
-        stored_hash = row[9]
-        try:
-            matches = sha256(row_bytes(row)).hexdigest() == stored_hash
-        except (TypeError, ValueError):
-            matches = False
-        if not matches and not _canonical_payload_matches(row, stored_hash):
+        if not holds(row):
             return Verification(
                 seq - 1,
                 expected_prev,
                 Break(seq, "its content does not match its hash (the event was changed)"),
             )
+        stored_hash = row[hash_at]
         if seq in by_seq:
             for anchor in by_seq[seq]:
                 if anchor.hash != stored_hash:
