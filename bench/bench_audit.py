@@ -3,8 +3,9 @@
 Builds a fresh database in a temporary RANKFILE_HOME, fills it with a chained log of
 officers' actions (hashed with rankfile.core.chain and stored exactly as the model's fields
 store them), then times `rankfile audit verify` and `rankfile audit head` as whole processes.
+With --postgres URL it does the same in a new database on that server (dropped afterwards).
 
-    .venv/bin/python bench/bench_audit.py [--events N] [--keep]
+    .venv/bin/python bench/bench_audit.py [--events N] [--keep] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the database and say where")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="a PostgreSQL server, e.g. postgres://postgres@127.0.0.1"
+    )
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="rankfile-bench-audit-"))
@@ -143,6 +147,15 @@ def main() -> int:
     env["RANKFILE_HOME"] = str(home)
     os.environ.pop("DATABASE_URL", None)
     os.environ["RANKFILE_HOME"] = str(home)
+    database_name = f"rankfile_bench_audit_{os.getpid()}"
+    if args.postgres:
+        server = (
+            args.postgres.rstrip("/").rsplit("/", 1)[0]
+            if args.postgres.count("/") > 2
+            else args.postgres
+        )
+        postgres_database(server, f"CREATE DATABASE {database_name}")
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"] = f"{server}/{database_name}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rankfile.settings")
     try:
         import django
@@ -156,9 +169,12 @@ def main() -> int:
         fill(args.events)
         filled = time.perf_counter() - started
         connections.close_all()
-        database = home / "var" / "rankfile.sqlite3"
         print(f"events:            {args.events:,}")
-        print(f"database:          SQLite, {database.stat().st_size / 2**20:,.0f} MiB")
+        if args.postgres:
+            print(f"database:          PostgreSQL, {database_name}")
+        else:
+            database = home / "var" / "rankfile.sqlite3"
+            print(f"database:          SQLite, {database.stat().st_size / 2**20:,.0f} MiB")
         print(f"filling it:        {filled:.1f} s (hashing and inserting, not part of the target)")
 
         rankfile = str(Path(sys.executable).with_name("rankfile"))
@@ -177,11 +193,20 @@ def main() -> int:
             verdict = "met" if seconds <= TARGET_SECONDS else "MISSED"
             print(f"target ≤ {TARGET_SECONDS:.0f} s for 1,000,000 events: {verdict}")
         if args.keep:
-            print(f"kept: RANKFILE_HOME={home}")
+            print(f"kept: RANKFILE_HOME={home} DATABASE_URL={env.get('DATABASE_URL', '')}")
         return 0
     finally:
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
+            if args.postgres:
+                postgres_database(server, f"DROP DATABASE IF EXISTS {database_name}")
+
+
+def postgres_database(server: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(statement)
 
 
 if __name__ == "__main__":

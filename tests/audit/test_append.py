@@ -58,6 +58,15 @@ def test_the_first_append_creates_the_head_when_it_is_missing():
 
 
 @pytest.mark.django_db
+def test_a_lost_head_is_rebuilt_from_the_last_event():
+    append_events(3)
+    AuditHead.objects.all().delete()
+    [fourth] = append_events(1)
+    assert fourth.seq == 4
+    assert verify_audit_log().ok
+
+
+@pytest.mark.django_db
 def test_each_event_links_to_the_one_before_it():
     first, second, third = append_events(3)
     assert [second.prev_hash, third.prev_hash] == [first.hash, second.hash]

@@ -78,7 +78,12 @@ def append_event(
     check_payload(payload)
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+        # The migration creates the head; it can still be missing after a test flushes the
+        # database or someone deletes it. Rebuild it from the last event, not the genesis,
+        # so appends continue the chain (unique seq and hash refuse a second event 1).
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, hash_ = last if last is not None else (0, GENESIS_HASH)
+        AuditHead.objects.get_or_create(pk=1, defaults={"seq": seq, "hash": hash_})
         head = AuditHead.objects.select_for_update().get(pk=1)
     event = AuditEvent(
         seq=head.seq + 1,
