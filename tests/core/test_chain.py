@@ -120,6 +120,8 @@ def test_payload_text_in_another_form_verifies_when_its_value_was_hashed():
     assert verify_rows([row]).ok
     tampered = (*row[:7], '{"month": 2}', *row[8:])
     assert verify_rows([tampered]).broken.seq == 1
+    assert verify_rows([row], payload_canonical=False).ok
+    assert verify_rows([tampered], payload_canonical=False).broken.seq == 1
 
 
 @pytest.mark.parametrize("bad_value", [None, 3, b"bytes"])

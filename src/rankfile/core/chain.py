@@ -196,17 +196,23 @@ def _canonical_payload_matches(row: Sequence[Any], stored_hash: Any) -> bool:
         return False
 
 
-def verify_rows(rows: Iterable[Sequence[Any]], anchors: Iterable[Anchor] = ()) -> Verification:
+def verify_rows(
+    rows: Iterable[Sequence[Any]],
+    anchors: Iterable[Anchor] = (),
+    *,
+    payload_canonical: bool = True,
+) -> Verification:
     """Recompute the chain over stored rows (ROW_FIELDS order) in sequence order.
 
     The payload is the stored JSON text, hashed as it is when it is already canonical and
-    re-encoded otherwise. Splicing stored text is safe because the fields after the payload
+    re-encoded otherwise; with payload_canonical=False (a database that rewrites JSON, such
+    as PostgreSQL's jsonb) it is re-encoded before hashing. Splicing stored text is safe because the fields after the payload
     are JSON strings and fixed text, which read back uniquely from the end of the hashed
     bytes (a quote inside a JSON string always follows an odd number of backslashes), and
     those before it read uniquely from the start: equal bytes mean equal fields. Every
     anchor must name an event of the chain with that hash.
     """
-    return _verify(rows, anchors, 8, 9, _row_holds)
+    return _verify(rows, anchors, 8, 9, _row_holds if payload_canonical else _recoded_row_holds)
 
 
 def verify_documents(
@@ -244,6 +250,15 @@ def _row_holds(row: Sequence[Any]) -> bool:
     except (TypeError, ValueError):
         return False
     return _canonical_payload_matches(row, row[9])
+
+
+def _recoded_row_holds(row: Sequence[Any]) -> bool:
+    try:
+        canonical = canonical_json(json.loads(row[7]))
+        fixed = (*row[:7], canonical, *row[8:])
+        return hashlib.sha256(row_bytes(fixed)).hexdigest() == row[9]
+    except (TypeError, ValueError):
+        return False
 
 
 def _verify(
