@@ -23,9 +23,10 @@ def register(subparsers: Any) -> None:
         help="recompute the chain and name the first broken link",
         description="Recompute the hash of every event in sequence order. Prints 'N events "
         "verified; head HASH' and exits 0 when the chain holds; otherwise names the first "
-        "broken event on stderr and exits 1. Without an anchor, a log whose tail was cut off "
-        "or that was rewritten from some event on (hashes recomputed) cannot be told from an "
-        "intact one: keep the output of `rankfile audit head` somewhere else and pass it here.",
+        "broken event on stderr and exits 1. Someone with write access to the database can "
+        "still cut the log short or rewrite it from some event on, recomputing every later "
+        "hash and the head record; only a head kept outside the database shows that: keep "
+        "the output of `rankfile audit head` somewhere else and pass it here.",
     )
     verify.add_argument(
         "--anchor",

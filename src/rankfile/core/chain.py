@@ -126,7 +126,7 @@ class Anchor:
         hash_text = hash_text.strip().lower()
         if (
             not separator
-            or not seq_text.strip().isdigit()
+            or not (seq_text.strip().isascii() and seq_text.strip().isdigit())
             or len(hash_text) != 64
             or any(c not in "0123456789abcdef" for c in hash_text)
         ):
