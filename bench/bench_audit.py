@@ -179,12 +179,16 @@ def main() -> int:
 
         rankfile = str(Path(sys.executable).with_name("rankfile"))
         seconds, verified = timed([rankfile, "audit", "verify"], env)
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        child = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak, cpu = child.ru_maxrss / 1024, child.ru_utime + child.ru_stime
         head_seconds, head = timed([rankfile, "audit", "head"], env)
         if verified.returncode != 0 or not verified.stdout.startswith(f"{args.events} events"):
             print(f"verify failed: {verified.stdout}{verified.stderr}", file=sys.stderr)
             return 1
-        print(f"audit verify:      {seconds:.2f} s whole process, peak memory {peak:.0f} MiB")
+        print(
+            f"audit verify:      {seconds:.2f} s whole process ({cpu:.2f} s CPU), "
+            f"peak memory {peak:.0f} MiB"
+        )
         print(
             f"                   {args.events / seconds:,.0f} events/s; {verified.stdout.strip()}"
         )
