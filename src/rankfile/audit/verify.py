@@ -1,9 +1,8 @@
 """Verifying the stored audit log: the chain recomputed over every event, streamed from the
 database in sequence order without building model instances.
 
-On SQLite one raw query builds each event's canonical bytes (Python only hashes them); on
-PostgreSQL one raw query renders the time as the chain hashed it (ISO 8601, UTC,
-microseconds) and Python builds the bytes; elsewhere the events come through values_list.
+On SQLite and PostgreSQL one raw query builds each event's canonical bytes, and Python only
+hashes them; elsewhere the events come through values_list and Python builds the bytes.
 """
 
 from __future__ import annotations
@@ -46,21 +45,28 @@ _AT_SQL = {
 }
 _PAYLOAD_SQL = {"sqlite": "{payload}", "postgresql": "{payload}::text"}
 
-# SQLite builds core.chain's canonical bytes itself; json_quote escapes like json.dumps
-# (and where it would not, verify_documents checks the event again from its fields). Fields
-# that are not text (a NULL, a number written in by hand) give no document, hence a check.
-_SQLITE_DOCUMENT = (
-    "CASE WHEN typeof({action}) = 'text' AND typeof({actor}) = 'text' "
-    "AND typeof({at_column}) = 'text' AND typeof({payload}) = 'text' "
-    "AND typeof({reason}) = 'text' AND typeof({target_id}) = 'text' "
-    "AND typeof({target_type}) = 'text' THEN CAST("
-    """'{{"action":' || json_quote({action}) || ',"actor":' || json_quote({actor})"""
-    """ || ',"at":' || json_quote({at}) || ',"payload":' || {payload}"""
-    """ || ',"prev_hash":"' || {prev_hash} || '","reason":' || json_quote({reason})"""
-    """ || ',"seq":' || {seq} || ',"target_id":' || json_quote({target_id})"""
-    """ || ',"target_type":' || json_quote({target_type}) || '}}'"""
-    " AS BLOB) END"
+# The database builds core.chain's canonical bytes itself and Python only hashes them.
+# SQLite's json_quote and PostgreSQL's to_json escape strings as json.dumps does (where
+# they would not, verify_documents checks the event again from its fields in Python).
+_DOCUMENT = (
+    """'{{"action":' || {quote_action} || ',"actor":' || {quote_actor}"""
+    """ || ',"at":' || {quote_at} || ',"payload":' || {payload}"""
+    """ || ',"prev_hash":"' || {prev_hash} || '","reason":' || {quote_reason}"""
+    """ || ',"seq":' || {seq} || ',"target_id":' || {quote_target_id}"""
+    """ || ',"target_type":' || {quote_target_type} || '}}'"""
 )
+_QUOTE = {"sqlite": "json_quote({})", "postgresql": "to_json({})::text"}
+_AS_BYTES = {
+    # SQLite columns take any type: a field that is not text (a NULL, a number written in
+    # by hand) gives no document, hence a check from the fields.
+    "sqlite": (
+        "CASE WHEN typeof({action}) = 'text' AND typeof({actor}) = 'text' "
+        "AND typeof({at_column}) = 'text' AND typeof({payload}) = 'text' "
+        "AND typeof({reason}) = 'text' AND typeof({target_id}) = 'text' "
+        "AND typeof({target_type}) = 'text' THEN CAST({document} AS BLOB) END"
+    ),
+    "postgresql": "convert_to({document}, 'UTF8')",
+}
 
 
 def verify_audit_log(
@@ -111,35 +117,34 @@ def _raw_query_supported(using: str) -> bool:
 
 def _verify_raw(using: str, anchors: Sequence[Anchor], chunk_size: int) -> Verification:
     connection = connections[using]
+    vendor = connection.vendor
     quote = connection.ops.quote_name
     columns = {
         name: quote(AuditEvent._meta.get_field(field_name).column)
         for name, field_name in zip(ROW_FIELDS, _FIELD_NAMES, strict=True)
     }
     at_column = columns["at"]
-    columns["at"] = _AT_SQL[connection.vendor].format(at=at_column)
-    columns["payload"] = _PAYLOAD_SQL[connection.vendor].format(payload=columns["payload"])
+    columns["at"] = _AT_SQL[vendor].format(at=at_column)
+    columns["payload"] = _PAYLOAD_SQL[vendor].format(payload=columns["payload"])
+    quoted = {
+        f"quote_{name}": _QUOTE[vendor].format(columns[name])
+        for name in ("action", "actor", "at", "reason", "target_id", "target_type")
+    }
+    document = _AS_BYTES[vendor].format(
+        document=_DOCUMENT.format(**quoted, **columns), at_column=at_column, **columns
+    )
     # Only names from the model's own metadata go into this SQL, no input.
     table = quote(AuditEvent._meta.db_table)
-    row_sql = "SELECT {} FROM {}".format(  # noqa: S608
-        ", ".join(columns[name] for name in ROW_FIELDS), table
+    fields_sql = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608
+        ", ".join(columns[name] for name in ROW_FIELDS), table, columns["seq"]
     )
-    order = " ORDER BY {}".format(columns["seq"])
+    documents_sql = "SELECT {}, {}, {}, {} FROM {} ORDER BY {}".format(  # noqa: S608
+        columns["seq"], columns["prev_hash"], columns["hash"], document, table, columns["seq"]
+    )
     with connection.chunked_cursor() as cursor:
-        if connection.vendor == "sqlite":
-            document = _SQLITE_DOCUMENT.format(at_column=at_column, **columns)
-            cursor.execute(
-                "SELECT {}, {}, {}, {} FROM {}{}".format(  # noqa: S608
-                    columns["seq"], columns["prev_hash"], columns["hash"], document, table, order
-                )
-            )
-            fields_of = partial(
-                _fields_of, using, row_sql + " WHERE {} = %s".format(columns["seq"])
-            )
-            return verify_documents(_chunked(cursor, chunk_size), fields_of, anchors)
-        cursor.execute(row_sql + order)
-        # jsonb keeps its own key order and spacing: every payload is re-encoded.
-        return verify_rows(_chunked(cursor, chunk_size), anchors, payload_canonical=False)
+        cursor.execute(documents_sql)
+        fields_of = partial(_fields_of, using, fields_sql)
+        return verify_documents(_chunked(cursor, chunk_size), fields_of, anchors)
 
 
 def _chunked(cursor: Any, chunk_size: int) -> Iterator[Sequence[Any]]:
