@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 from django.db import transaction
-from log_fixtures import a_member, append_events, head_record
 
 from rankfile.audit.actions import append_event
 from rankfile.audit.models import AuditEvent, AuditHead
 from rankfile.audit.verify import verify_audit_log
 from rankfile.core.chain import GENESIS_HASH
+from tests.audit.log_fixtures import a_member, append_events, head_record
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 from django.db import transaction
-from log_fixtures import TABLE, run_sql, utc
 
 from rankfile.audit import actions
 from rankfile.audit import verify as verify_module
 from rankfile.audit.actions import append_event
 from rankfile.audit.models import AuditEvent
+from tests.audit.log_fixtures import TABLE, run_sql, utc
 
 NESTED = {
     "zeta": 1,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
-from log_fixtures import TABLE, append_events, run_sql, set_head_record
 
 from rankfile.audit.actions import hashed_fields
 from rankfile.audit.models import AuditEvent
 from rankfile.cli import main
 from rankfile.core.chain import Anchor, event_hash
+from tests.audit.log_fixtures import TABLE, append_events, run_sql, set_head_record
 
 pytestmark = pytest.mark.django_db
 
