@@ -34,6 +34,26 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def check_payload(value: Any, path: str = "payload") -> None:
+    """Refuse a payload value whose JSON round trip could change it (and so its hash)."""
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            check_payload(item, f"{path}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"audit {path} has a key that is not a string: {key!r}")
+            check_payload(item, f"{path}[{key!r}]")
+        return
+    raise TypeError(
+        f"audit {path} holds a {type(value).__name__}: payloads hold strings, integers, "
+        "booleans, null, lists and objects only"
+    )
+
+
 def append_event(
     *,
     actor: User | None,
@@ -47,13 +67,23 @@ def append_event(
     """Append one event to the chain. Must be called inside the action's transaction.
 
     The payload must hold no secrets (no ballot contents, no passwords) and only JSON values
-    that survive a round trip unchanged (strings, integers, booleans, lists, objects).
+    that survive a round trip unchanged (strings, integers, booleans, null, lists, objects
+    with string keys): the hash is computed from the value given here and verified against
+    the value read back, so anything else (floats, which PostgreSQL may rewrite; non-string
+    keys, which JSON turns into strings) is refused with TypeError.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append_event must run inside the action's transaction")
+    payload = payload or {}
+    check_payload(payload)
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+        # The migration creates the head; it can still be missing after a test flushes the
+        # database or someone deletes it. Rebuild it from the last event, not the genesis,
+        # so appends continue the chain (unique seq and hash refuse a second event 1).
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, hash_ = last if last is not None else (0, GENESIS_HASH)
+        AuditHead.objects.get_or_create(pk=1, defaults={"seq": seq, "hash": hash_})
         head = AuditHead.objects.select_for_update().get(pk=1)
     event = AuditEvent(
         seq=head.seq + 1,
@@ -65,7 +95,7 @@ def append_event(
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:300] if target is not None else "",
         reason=reason,
-        payload=payload or {},
+        payload=payload,
         member=member,
         branch=branch,
         prev_hash=head.hash,

@@ -2,8 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from rankfile.core.chain import CanonicalJSONEncoder, canonical_json
+
+
+class AuditPayloadField(models.JSONField):
+    """A JSON field kept as the exact text that was written, on every database.
+
+    PostgreSQL stores it as `json`, not `jsonb`: `jsonb` reorders keys and rewrites spacing,
+    so every verification would have to decode and re-encode each payload, while `json`
+    keeps the canonical text that was hashed. The log is append-only and never queried by
+    payload, so jsonb's operators and indexes are not missed.
+    """
+
+    def db_type(self, connection: BaseDatabaseWrapper) -> str | None:
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def get_db_prep_value(
+        self, value: Any, connection: BaseDatabaseWrapper, prepared: bool = False
+    ) -> Any:
+        adapted = super().get_db_prep_value(value, connection, prepared)
+        if connection.vendor == "postgresql":
+            from psycopg.types.json import Json, Jsonb
+
+            if isinstance(adapted, Jsonb):  # sent as jsonb it would be rewritten on the way
+                return Json(adapted.obj, dumps=canonical_json)
+        return adapted
+
+    def from_db_value(self, value: Any, expression: Any, connection: BaseDatabaseWrapper) -> Any:
+        if value is not None and not isinstance(value, str):
+            return value  # psycopg has already decoded a `json` column
+        return super().from_db_value(value, expression, connection)
 
 
 class AuditHead(models.Model):
@@ -29,7 +65,9 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=80, blank=True)
     target_label = models.CharField(max_length=300, blank=True)
     reason = models.TextField(blank=True)
-    payload = models.JSONField(default=dict)
+    # Stored as the chain's canonical text, so that the stored bytes are the hashed bytes and
+    # verification need not decode them.
+    payload = AuditPayloadField(default=dict, encoder=CanonicalJSONEncoder)
     # Who may see the event: members see events about themselves, officers those of their
     # branches, the appeals body all. Not hashed: they are indexes into the log.
     member = models.ForeignKey(
