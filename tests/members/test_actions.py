@@ -142,3 +142,20 @@ def test_members_update_their_own_contact_details_and_the_log_names_only_the_fie
     event = AuditEvent.objects.get(action="member.update")
     assert event.payload == {"fields": ["address", "email", "phone"]}
     assert "555-7777" not in str(event.payload)
+
+
+def test_a_bad_email_from_an_officer_is_shown_on_the_page_and_nothing_changes(client, people):
+    client.force_login(people.secretary)
+    mia = people.member.member
+    response = client.post(
+        reverse("member_update", args=[mia.pk]),
+        {
+            "contact-first_name": "Mia",
+            "contact-last_name": "Member",
+            "contact-email": "not-an-address",
+        },
+    )
+    assert response.status_code == 400
+    assert "Enter a valid email address." in response.content.decode()
+    mia.refresh_from_db()
+    assert mia.email == "mia@example.org"

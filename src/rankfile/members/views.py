@@ -57,9 +57,15 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def member_page(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = access_member(request.user, member_id)
+def _render_member_page(
+    request: HttpRequest,
+    member: Member,
+    *,
+    event_form: RecordEventForm | None = None,
+    contact_form: ContactForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The member page; after a refused change, with the bound form showing its errors."""
     viewer = viewer_for(request.user)
     full = viewer.can_see_contact(member)
     can_manage = viewer.can_manage(member)
@@ -75,9 +81,14 @@ def member_page(request: HttpRequest, member_id: int) -> HttpResponse:
     if full:
         context["events"] = member.events.select_related("from_branch", "to_branch", "recorded_by")
     if can_manage:
-        context["event_form"] = RecordEventForm(prefix="event")
-        context["contact_form"] = ContactForm(instance=member, prefix="contact")
-    return render(request, "members/member.html", context)
+        context["event_form"] = event_form or RecordEventForm(prefix="event")
+        context["contact_form"] = contact_form or ContactForm(instance=member, prefix="contact")
+    return render(request, "members/member.html", context, status=status)
+
+
+@login_required
+def member_page(request: HttpRequest, member_id: int) -> HttpResponse:
+    return _render_member_page(request, access_member(request.user, member_id))
 
 
 @login_required
@@ -100,21 +111,7 @@ def record_event(request: HttpRequest, member_id: int) -> HttpResponse:
         else:
             messages.success(request, "Recorded.")
             return redirect(member)
-    return render(
-        request,
-        "members/member.html",
-        {
-            "member": member,
-            "full": True,
-            "can_manage": True,
-            "event_form": form,
-            "contact_form": ContactForm(instance=member, prefix="contact"),
-            "events": member.events.all(),
-            "offices": member.offices.held_on(),
-            "fields": set(Organization.current().directory_fields),
-        },
-        status=400,
-    )
+    return _render_member_page(request, member, event_form=form, status=400)
 
 
 @login_required
@@ -126,21 +123,7 @@ def update_contact(request: HttpRequest, member_id: int) -> HttpResponse:
         actions.do_update_member(request.user, member, **form.cleaned_data)
         messages.success(request, "Saved.")
         return redirect(member)
-    return render(
-        request,
-        "members/member.html",
-        {
-            "member": member,
-            "full": True,
-            "can_manage": True,
-            "event_form": RecordEventForm(prefix="event"),
-            "contact_form": form,
-            "events": member.events.all(),
-            "offices": member.offices.held_on(),
-            "fields": set(Organization.current().directory_fields),
-        },
-        status=400,
-    )
+    return _render_member_page(request, member, contact_form=form, status=400)
 
 
 @login_required
