@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rankfile.accounts",
     "rankfile.audit",
     "rankfile.members",
+    "rankfile.dues",
 ]
 
 MIDDLEWARE = [
@@ -158,3 +159,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Dues: the currency amounts are in when a plan or payment does not name one.
+DUES_CURRENCY = env_str("DUES_CURRENCY", "USD")
