@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "rankfile.cli.server",
     "rankfile.cli.members",
     "rankfile.cli.audit",
+    "rankfile.cli.dues",
 ]
 
 

@@ -53,7 +53,9 @@ class DuesPlan(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="dues_plan_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="dues_plan_amount_not_negative"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="zero") | Q(amount=0), name="dues_plan_zero_is_zero"
             ),
@@ -126,7 +128,9 @@ class PaymentQuerySet(models.QuerySet["Payment"]):
         """Payments that count: not a reversal and not reversed."""
         return self.filter(reverses__isnull=True, reversal__isnull=True)
 
-    def overlapping(self, covers_from: datetime.date, covers_through: datetime.date) -> PaymentQuerySet:
+    def overlapping(
+        self, covers_from: datetime.date, covers_through: datetime.date
+    ) -> PaymentQuerySet:
         return self.filter(covers_from__lte=covers_through, covers_through__gte=covers_from)
 
 
