@@ -206,13 +206,13 @@ def plan_on(member: Member, on: datetime.date) -> MemberPlan | None:
 def _overlap_error(
     member: Member, covers_from: datetime.date, covers_through: datetime.date
 ) -> None:
-    clash = (
-        Payment.objects.effective()
-        .filter(member=member)
+    entries = list(
+        Payment.objects.filter(member=member)
         .overlapping(covers_from, covers_through)
-        .order_by("covers_from")
-        .first()
+        .order_by("covers_from", "pk")
     )
+    reversed_ids = {entry.reverses_id for entry in entries if entry.reverses_id is not None}
+    clash = next((e for e in entries if e.reverses_id is None and e.pk not in reversed_ids), None)
     if clash is not None:
         raise ValidationError(
             {

@@ -436,18 +436,30 @@ class _Importer:
         ids = {row.member_id for row in rows if row.member_id is not None}
         if not ids:
             return {}
-        found = (
-            Payment.objects.effective()
-            .filter(
+        # Every entry for these members in the span, reversals included; the ones that count
+        # are worked out here (by member and date the query stays on its index).
+        found = list(
+            Payment.objects.filter(
                 member_id__in=ids,
                 covers_through__gte=min(row.covers_from for row in rows),
                 covers_from__lte=max(row.covers_through for row in rows),
             )
-            .values_list("member_id", "covers_from", "covers_through", "amount", "batch_id")
+            .order_by()
+            .values_list(
+                "pk",
+                "reverses_id",
+                "member_id",
+                "covers_from",
+                "covers_through",
+                "amount",
+                "batch_id",
+            )
         )
+        reversed_ids = {reverses for _, reverses, *_ in found if reverses is not None}
         result: dict[int, list[tuple[datetime.date, datetime.date, Decimal, int | None]]] = {}
-        for member_id, start, end, amount, batch_id in found:
-            result.setdefault(member_id, []).append((start, end, amount, batch_id))
+        for pk, reverses, member_id, start, end, amount, batch_id in found:
+            if reverses is None and pk not in reversed_ids:
+                result.setdefault(member_id, []).append((start, end, amount, batch_id))
         return result
 
     def _member_plans(
