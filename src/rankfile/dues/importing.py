@@ -77,8 +77,8 @@ class ImportRefused(ValidationError):
     """The file was refused as a whole; ``problems`` name each bad line and column."""
 
     def __init__(self, problems: list[Problem], more: bool = False) -> None:
-        self.problems = problems
-        messages = [str(problem) for problem in problems]
+        self.problems = sorted(problems, key=lambda problem: (problem.line, problem.column or 0))
+        messages = [str(problem) for problem in self.problems]
         if more:
             messages.append(f"(stopped after {len(problems)} problems)")
         super().__init__(messages)
@@ -400,6 +400,7 @@ class _Importer:
         self.brackets = {bracket.pk: bracket for bracket in DuesBracket.objects.all()}
         self.now = timezone.now()
         self.today = timezone.localdate()
+        self.repeated: set[int] = set()
 
     def _resolve(self, rows: list[_Row]) -> None:
         numbers = {row.identifier for row in rows if not row.employer}
@@ -459,7 +460,10 @@ class _Importer:
         result: dict[int, list[tuple[datetime.date, datetime.date, Decimal, int | None]]] = {}
         for pk, reverses, member_id, start, end, amount, batch_id in found:
             if reverses is None and pk not in reversed_ids:
-                result.setdefault(member_id, []).append((start, end, amount, batch_id))
+                # The last item: the payment of an earlier import (or by hand) that a row of
+                # this file may repeat; None for a payment this file made.
+                earlier = None if batch_id == self.batch.pk else pk
+                result.setdefault(member_id, []).append((start, end, amount, earlier))
         return result
 
     def _member_plans(
@@ -520,13 +524,22 @@ class _Importer:
                     new_exceptions.append((row, "unknown", None))
                 continue
             paid = existing.setdefault(row.member_id, [])
-            if any(
-                start == row.covers_from
-                and end == row.covers_through
-                and amount == row.amount
-                and batch_id != self.batch.pk
-                for start, end, amount, batch_id in paid
-            ):
+            repeated = next(
+                (
+                    earlier
+                    for start, end, amount, earlier in paid
+                    if start == row.covers_from
+                    and end == row.covers_through
+                    and amount == row.amount
+                    and earlier is not None
+                    and earlier not in self.repeated
+                ),
+                None,
+            )
+            if repeated is not None:
+                # Each earlier payment accounts for one row: a second identical row in the
+                # file is a double payment, not a repeat.
+                self.repeated.add(repeated)
                 self.summary.already_recorded += 1
                 continue
             clash = next(
@@ -548,7 +561,7 @@ class _Importer:
                 if kind is not None:
                     new_exceptions.append((row, kind, expected))
                     continue
-            paid.append((row.covers_from, row.covers_through, row.amount, self.batch.pk))
+            paid.append((row.covers_from, row.covers_through, row.amount, None))
             new_payments.append(
                 (
                     row.member_id,
