@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: run test check test-sqlite test-postgres install chromium lock clean \
-        bench bench-import bench-directory bench-audit
+        bench bench-import bench-directory bench-audit bench-remittance
 
 # --- set-up -----------------------------------------------------------------
 
@@ -77,7 +77,10 @@ bench-directory: install
 bench-audit: install
 	$(BIN)/python bench/bench_audit.py
 
-bench: bench-import bench-directory bench-audit
+bench-remittance: install
+	$(BIN)/python bench/bench_remittance.py
+
+bench: bench-import bench-directory bench-audit bench-remittance
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache
