@@ -216,3 +216,40 @@ def test_a_member_that_does_not_exist_is_not_found(client, people):
         client.post(reverse("dues:reverse_payment", args=[999999]), {"reason": "x"}).status_code
         == 404
     )
+
+
+def test_the_treasurer_sets_a_plan_and_is_told_when_the_bracket_is_missing(client, people, sliding):
+    member = people.member.member
+    as_user(client, people.treasurer)
+    url = reverse("dues:set_plan", args=[member.pk])
+    response = client.post(url, {"plan": sliding.pk, "starts_on": "2025-01-01"})
+    assert response.status_code == 400
+    assert "Choose the member&#x27;s income bracket" in response.content.decode()
+    bracket = sliding.brackets.first()
+    response = client.post(
+        url, {"plan": sliding.pk, "bracket": bracket.pk, "starts_on": "2025-01-01"}
+    )
+    assert response.status_code == 302
+    assert member.dues_plans.get().bracket == bracket
+
+
+def test_the_treasurer_records_and_ends_a_checkoff_from_the_page(client, people):
+    member = people.member.member
+    as_user(client, people.treasurer)
+    response = client.post(
+        reverse("dues:authorize_checkoff", args=[member.pk]),
+        {
+            "kind": "payroll",
+            "started_on": "2025-01-01",
+            "employer_name": "Acme",
+            "employee_id": "7",
+        },
+    )
+    assert response.status_code == 302
+    checkoff = member.checkoffs.get()
+    response = client.post(
+        reverse("dues:end_checkoff", args=[checkoff.pk]), {"ended_on": "2025-06-30"}
+    )
+    assert response.status_code == 302
+    checkoff.refresh_from_db()
+    assert checkoff.ended_on == datetime.date(2025, 6, 30)

@@ -33,9 +33,14 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(max_length=500, help_text="Why this payment is corrected")
 
 
+class BracketChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: DuesBracket) -> str:
+        return f"{obj.plan.name}: {obj}"
+
+
 class PlanForm(forms.Form):
     plan = forms.ModelChoiceField(queryset=DuesPlan.objects.all())
-    bracket = forms.ModelChoiceField(
+    bracket = BracketChoiceField(
         queryset=DuesBracket.objects.select_related("plan"),
         required=False,
         help_text="For a sliding scale: the member's income bracket",
