@@ -46,7 +46,7 @@ def _require(actor: Any, capability: str, branch_id: int | None = None) -> None:
         viewer_for(actor).require(capability, branch_id)
 
 
-def _require_everywhere(actor: Any, capability: str) -> None:
+def require_everywhere(actor: Any, capability: str) -> None:
     """For work that spans branches (plans, imports, the exceptions list)."""
     if actor is not None and not viewer_for(actor).can_everywhere(capability):
         raise PermissionDenied("This needs the office over the whole organization.")
@@ -100,7 +100,7 @@ def do_create_plan(
 ) -> DuesPlan:
     """A dues plan. ``brackets`` (sliding scale only) are (income from, income below or None,
     amount per period), and may not overlap."""
-    _require_everywhere(actor, "dues.record")
+    require_everywhere(actor, "dues.record")
     if kind not in PlanKind.values:
         raise ValidationError({"kind": f"Unknown kind of plan {kind!r}."})
     if period not in Period.values:
@@ -547,7 +547,7 @@ def do_resolve_exception(
 ) -> RemittanceException:
     """Close an exception from a remittance file: record the row as a payment (for the
     member it names, or the one the treasurer identifies) or dismiss it with a note."""
-    _require_everywhere(actor, "dues.record")
+    require_everywhere(actor, "dues.record")
     exception = RemittanceException.objects.select_for_update().get(pk=exception.pk)
     if exception.status != ExceptionStatus.OPEN:
         raise ValidationError({"status": "This exception is already resolved."})
