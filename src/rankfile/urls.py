@@ -6,5 +6,6 @@ from rankfile.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("dues/", include("rankfile.dues.urls")),
     path("", include("rankfile.web.urls")),
 ]
