@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rankfile.audit",
     "rankfile.members",
     "rankfile.standing",
+    "rankfile.dues",
 ]
 
 MIDDLEWARE = [
@@ -160,3 +161,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Dues: the currency amounts are in when a plan or payment does not name one.
+DUES_CURRENCY = env_str("DUES_CURRENCY", "USD")

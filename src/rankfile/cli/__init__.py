@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "rankfile.cli.members",
     "rankfile.cli.audit",
     "rankfile.cli.apportion",
+    "rankfile.cli.dues",
 ]
 
 
