@@ -1,0 +1,213 @@
+"""Good standing of every member at once, as of a date, in a few set-based SQL statements.
+
+This is the contract of docs/rules.md ("What each criterion means exactly") written as SQL:
+the rule set and the as-of date are turned into constant cut-off dates by rankfile.core.cutoffs
+(once, in Python) and bound as parameters, so the database only *compares* each member's facts
+with them and SQLite's and PostgreSQL's different date arithmetic never matters. The result
+equals rankfile.core.standing.determine() member by member (tests/standing/
+test_bulk_matches_core.py); the reasons of members out of standing are the same sentences,
+built by core/explain.py from the few facts the query returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import connection
+
+from rankfile.core import cutoffs, lifecycle
+from rankfile.core.explain import activity_criterion, dues_criterion, membership_criteria
+from rankfile.core.facts import Checkoff, MemberFacts, Waiver
+from rankfile.core.rules import NOT_RECORDED_FAIL, RuleSet
+
+NEVER = datetime.date(9999, 1, 1)  # room for core to add days to it
+EARLIEST = datetime.date(1, 1, 1)
+
+# The status each lifecycle event leads to (a transfer keeps the status, so it is skipped).
+_STATUS_AFTER = {
+    lifecycle.APPLIED: lifecycle.APPLICANT,
+    lifecycle.ADMITTED: lifecycle.MEMBER,
+    lifecycle.LAPSED_EVENT: lifecycle.LAPSED,
+    lifecycle.REINSTATED: lifecycle.MEMBER,
+    lifecycle.RESIGNED_EVENT: lifecycle.RESIGNED,
+    lifecycle.EXPELLED_EVENT: lifecycle.EXPELLED,
+    lifecycle.DECEASED_EVENT: lifecycle.DECEASED,
+}
+_TO_MEMBER = tuple(kind for kind, status in _STATUS_AFTER.items() if status == lifecycle.MEMBER)
+
+# One row per member: the facts the rules compare, each from an indexed lookup. %(d)s is the
+# as-of date; the other parameters are the cut-offs of core/cutoffs.py.
+FACTS_SQL = """
+SELECT m.id AS id, m.member_number AS member_number,
+  COALESCE(
+    (SELECT e.to_branch_id FROM members_memberevent e WHERE e.member_id = m.id
+       AND e.kind = 'transferred' AND e."on" <= %(d)s ORDER BY e."on" DESC, e.id DESC LIMIT 1),
+    (SELECT e.from_branch_id FROM members_memberevent e WHERE e.member_id = m.id
+       AND e.kind = 'transferred' AND e."on" > %(d)s ORDER BY e."on", e.id LIMIT 1),
+    m.branch_id) AS branch_on,
+  COALESCE(m.joined_on, (SELECT MIN(e."on") FROM members_memberevent e
+     WHERE e.member_id = m.id AND e.kind = 'admitted')) AS joined,
+  m.status AS status,
+  EXISTS (SELECT 1 FROM members_memberevent e WHERE e.member_id = m.id) AS has_events,
+  (SELECT e.kind FROM members_memberevent e WHERE e.member_id = m.id
+     AND e.kind <> 'transferred' AND e."on" <= %(d)s
+     ORDER BY e."on" DESC, e.id DESC LIMIT 1) AS last_kind,
+  (SELECT p.covers_through FROM dues_payment p WHERE p.member_id = m.id
+     AND p.reverses_id IS NULL AND p.received_on <= %(d)s
+     AND p.id NOT IN (SELECT r.reverses_id FROM dues_payment r WHERE r.reverses_id IS NOT NULL)
+     ORDER BY p.covers_through DESC LIMIT 1) AS paid_through,
+  EXISTS (SELECT 1 FROM dues_checkoffauthorization c WHERE c.member_id = m.id
+     AND c.started_on <= %(d)s AND (c.ended_on IS NULL OR c.ended_on >= %(d)s)) AS checkoff_runs,
+  (SELECT MAX(c.ended_on) FROM dues_checkoffauthorization c WHERE c.member_id = m.id
+     AND c.ended_on < %(d)s) AS checkoff_ended,
+  EXISTS (SELECT 1 FROM dues_waiver w WHERE w.member_id = m.id AND w.status = 'granted'
+     AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
+     AND w.starts_on >= %(waiver_earliest)s) AS waiver_counts,
+  EXISTS (SELECT 1 FROM dues_waiver w WHERE w.member_id = m.id AND w.status <> 'granted'
+     AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s) AS waiver_not_granted,
+  EXISTS (SELECT 1 FROM dues_waiver w WHERE w.member_id = m.id AND w.status = 'granted'
+     AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s) AS waiver_running,
+  (SELECT MAX(w.ends_on) FROM dues_waiver w WHERE w.member_id = m.id AND w.status = 'granted'
+     AND w.ends_on < %(d)s) AS waiver_ended,
+  (SELECT MIN(mp.starts_on) FROM dues_memberplan mp JOIN dues_duesplan dp ON dp.id = mp.plan_id
+     WHERE mp.member_id = m.id AND dp.kind = 'lifetime') AS lifetime_since
+FROM members_member m
+"""
+
+COLUMNS = (
+    "id member_number branch_on joined status has_events last_kind paid_through checkoff_runs "
+    "checkoff_ended waiver_counts waiver_not_granted waiver_running waiver_ended lifetime_since"
+).split()
+
+
+def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, dict[str, Any]]:
+    """(membership condition, dues condition, parameters) as SQL over the facts row ``f``."""
+    params: dict[str, Any] = {
+        "d": as_of,
+        "waiver_earliest": cutoffs.waiver_earliest_start(rules, as_of) or EARLIEST,
+        "joined_cutoff": cutoffs.joined_cutoff_date(rules, as_of),
+    }
+    to_member = ", ".join(f"'{kind}'" for kind in _TO_MEMBER)
+    membership = (
+        f"(CASE WHEN f.has_events THEN f.last_kind IN ({to_member}) "
+        f"ELSE f.status = '{lifecycle.MEMBER}' END) AND f.joined <= %(d)s"
+    )
+    if rules.min_days_before_cutoff:
+        membership += " AND f.joined <= %(joined_cutoff)s"
+    if rules.has_activity_rule and rules.attendance_when_not_recorded == NOT_RECORDED_FAIL:
+        # Attendance is not recorded for anyone yet (see facts.attendance_for): all fail.
+        membership += " AND 1 = 0"
+    if not rules.has_dues_rule:
+        return membership, "1 = 1", params
+    params["standing_cutoff"] = cutoffs.standing_cutoff_date(rules, as_of)
+    paid = ["f.paid_through >= %(standing_cutoff)s"]
+    if rules.lifetime_counts_as_paid:
+        paid.append("f.lifetime_since <= %(d)s")
+    if rules.checkoff_counts_as_paid:
+        paid.append("f.checkoff_runs")
+    if rules.waivers_count_as_paid:
+        paid.append("f.waiver_counts")
+    return membership, " OR ".join(f"({p})" for p in paid), params
+
+
+@dataclass(frozen=True)
+class MemberStanding:
+    """One member's standing on the date, from the set-based evaluation."""
+
+    member_id: int
+    member_number: str
+    branch_id: int
+    in_good_standing: bool
+    dues_counted_as_paid: bool
+    paid_through: datetime.date | None
+    suspended: bool
+    reasons: str
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def evaluate(
+    rules: RuleSet, as_of: datetime.date, *, branch_ids: Collection[int] | None = None
+) -> Iterator[MemberStanding]:
+    """Every member's standing on ``as_of`` under ``rules``, in member-number order
+    (only those whose branch on that date is in ``branch_ids``, when given)."""
+    membership, dues, params = _conditions(rules, as_of)
+    where = ""
+    if branch_ids is not None:
+        ids = sorted(int(b) for b in branch_ids) or [0]
+        where = f"WHERE f.branch_on IN ({', '.join(str(b) for b in ids)})"
+    sql = (
+        f"SELECT f.*, CASE WHEN {membership} THEN 1 ELSE 0 END AS member_ok, "
+        f"CASE WHEN {dues} THEN 1 ELSE 0 END AS dues_ok FROM ({FACTS_SQL}) f {where} "
+        "ORDER BY f.member_number"
+    )
+    suspension = cutoffs.suspension_cutoff_date(rules, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            for row in rows:
+                yield _standing(row, rules, as_of, suspension)
+
+
+def _standing(
+    row: tuple[Any, ...], rules: RuleSet, as_of: datetime.date, suspension: datetime.date | None
+) -> MemberStanding:
+    member_ok, dues_ok = bool(row[-2]), bool(row[-1])
+    through = _date(row[7])
+    suspended = suspension is not None and not dues_ok and (through is None or through < suspension)
+    good = member_ok and dues_ok
+    return MemberStanding(
+        member_id=row[0],
+        member_number=row[1],
+        branch_id=row[2],
+        in_good_standing=good,
+        dues_counted_as_paid=dues_ok,
+        paid_through=through,
+        suspended=suspended,
+        reasons=""
+        if good
+        else reasons(dict(zip(COLUMNS, row, strict=False)), rules, as_of, dues_ok=dues_ok),
+    )
+
+
+def reasons(f: dict[str, Any], rules: RuleSet, as_of: datetime.date, *, dues_ok: bool) -> str:
+    """The failed criteria's sentences, from the facts row: core/explain.py is given facts
+    that carry exactly what its sentences mention (the latest ended checkoff and waiver, a
+    waiver running on the date), so the words are the per-member ones."""
+    joined = _date(f["joined"]) or NEVER
+    if f["has_events"]:
+        status = _STATUS_AFTER.get(f["last_kind"]) if f["last_kind"] else None
+    else:
+        status = f["status"]
+    through = _date(f["paid_through"])
+    checkoff_ended = _date(f["checkoff_ended"])
+    waiver_ended = _date(f["waiver_ended"])
+    waivers = []
+    if f["waiver_not_granted"]:
+        waivers.append(Waiver(as_of, as_of, granted=False))
+    elif f["waiver_running"]:
+        waivers.append(Waiver(as_of, as_of, granted=True))
+    if waiver_ended is not None:
+        waivers.append(Waiver(waiver_ended, waiver_ended, granted=True))
+    facts = MemberFacts(
+        joined_on=joined,
+        status=cast(str, status),  # None: no status on that date ("not yet a member")
+        checkoffs=(Checkoff(checkoff_ended, checkoff_ended),) if checkoff_ended else (),
+        waivers=tuple(waivers),
+        attendance=None,
+    )
+    failed = [c for c in membership_criteria(facts, rules, as_of) if not c.passed]
+    if rules.has_dues_rule and not dues_ok:
+        failed.append(dues_criterion(facts, rules, as_of, through, None))
+    if rules.has_activity_rule:
+        activity = activity_criterion(facts, rules, as_of)
+        if not activity.passed:
+            failed.append(activity)
+    return "; ".join(c.sentence for c in failed)
