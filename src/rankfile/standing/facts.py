@@ -10,11 +10,17 @@ import datetime
 
 from rankfile.core import standing as core
 from rankfile.core.rules import RuleSet
-from rankfile.dues.models import CheckoffAuthorization, MemberPlan, Payment, PlanKind, Waiver
-from rankfile.dues.models import WaiverStatus
+from rankfile.dues.models import (
+    CheckoffAuthorization,
+    MemberPlan,
+    Payment,
+    PlanKind,
+    Waiver,
+    WaiverStatus,
+)
 from rankfile.members.models import Member, MemberEvent
-from rankfile.standing.models import RuleSetVersion
 from rankfile.standing.bulk import NEVER
+from rankfile.standing.models import RuleSetVersion
 from rankfile.standing.rulesets import find_version, rules_of
 
 
