@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "rankfile.cli.audit",
     "rankfile.cli.apportion",
     "rankfile.cli.dues",
+    "rankfile.cli.standing",
 ]
 
 
