@@ -121,6 +121,7 @@ class MemberStanding:
     member_number: str
     branch_id: int
     in_good_standing: bool
+    is_member: bool  # the membership criteria pass (status, length): only dues or activity fail
     dues_counted_as_paid: bool
     paid_through: datetime.date | None
     suspended: bool
@@ -166,6 +167,7 @@ def _standing(
         member_number=row[1],
         branch_id=row[2],
         in_good_standing=good,
+        is_member=member_ok,
         dues_counted_as_paid=dues_ok,
         paid_through=through,
         suspended=suspended,

@@ -129,13 +129,14 @@ class KindReport:
 
 def equal_treatment(start: datetime.date, end: datetime.date) -> list[KindReport]:
     """For each kind of action taken from ``start`` to ``end``: the members the rules matched
-    on ``end`` (out of good standing) against those acted on, per group."""
+    on ``end`` (members by status, out of good standing) against those acted on, per group."""
     try:
         rules = rules_of(find_version(end))
     except NoRulesInForce:
         return []
     rows = list(evaluate(rules, end))
-    matched = {r.member_id for r in rows if not r.in_good_standing and r.member_id}
+    # Matched: members who are members, yet out of good standing (dues or activity).
+    matched = {r.member_id for r in rows if r.is_member and not r.in_good_standing}
     labels: dict[Hashable, dict[str, str]] = {r.member_id: {} for r in rows}
     for dimension, grouping in GROUPINGS.items():
         for member_id, label in grouping(rows).items():

@@ -115,15 +115,13 @@ def version_in_force(on: datetime.date) -> RuleSetVersion:
 
 
 def find_version(on: datetime.date, named: str | int | None = None) -> RuleSetVersion:
-    """The version in force on ``on``, or the one named (its id or its version label)."""
+    """The version in force on ``on``, or the one named (its version label, else its id)."""
     if named is None or named == "":
         return version_in_force(on)
-    qs = RuleSetVersion.objects.all()
-    found = (
-        qs.filter(pk=int(named)).first()
-        if str(named).isdigit()
-        else qs.filter(version=str(named)).order_by("-pk").first()
-    )
+    # A version label first ("2024-2"), then an id.
+    found = RuleSetVersion.objects.filter(version=str(named)).order_by("-pk").first()
+    if found is None and str(named).isdigit():
+        found = RuleSetVersion.objects.filter(pk=int(named)).first()
     if found is None:
         raise NoRulesInForce(f"No adopted rule set version {named!r}.")
     return found

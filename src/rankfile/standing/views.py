@@ -64,7 +64,11 @@ def my_standing(request: HttpRequest) -> HttpResponse:
 def member_standing(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id)
     viewer = viewer_for(request.user)
-    if not (viewer.is_self(member) or viewer.can("standing.view", member.branch_id)):
+    if not (
+        viewer.is_self(member)
+        or viewer.can("standing.view", member.branch_id)
+        or viewer.can("appeals.review", member.branch_id)
+    ):
         raise PermissionDenied("A member's standing is shown to them and their branch officers.")
     return render(request, "standing/member.html", _standing_context(request, member))
 
