@@ -64,7 +64,9 @@ def build(home: Path, members: int) -> Path:
             "'2025-02-05', '', %s)",
             ((first_id + i, now) for i in range(members)),
         )
-    print(f"set-up: {members:,} members, plans and January payments in {time.perf_counter() - started:.1f} s")
+    print(
+        f"set-up: {members:,} members, plans and January payments in {time.perf_counter() - started:.1f} s"
+    )
 
     path = home / "remittance-2025-02.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:

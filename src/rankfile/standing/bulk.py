@@ -38,8 +38,10 @@ _STATUS_AFTER = {
 }
 _TO_MEMBER = tuple(kind for kind, status in _STATUS_AFTER.items() if status == lifecycle.MEMBER)
 
-# One row per member: the facts the rules compare, each from an indexed lookup. %(d)s is the
-# as-of date; the other parameters are the cut-offs of core/cutoffs.py.
+# One row per member: the facts the rules compare. Events and payments (large tables) are read
+# through per-member index lookups; checkoffs, waivers and lifetime plans (small tables) are
+# aggregated once per member and joined. %(d)s is the as-of date; the other parameters are the
+# cut-offs of core/cutoffs.py.
 FACTS_SQL = """
 SELECT m.id AS id, m.member_number AS member_number,
   COALESCE(
@@ -59,22 +61,35 @@ SELECT m.id AS id, m.member_number AS member_number,
      AND p.reverses_id IS NULL AND p.received_on <= %(d)s
      AND p.id NOT IN (SELECT r.reverses_id FROM dues_payment r WHERE r.reverses_id IS NOT NULL)
      ORDER BY p.covers_through DESC LIMIT 1) AS paid_through,
-  EXISTS (SELECT 1 FROM dues_checkoffauthorization c WHERE c.member_id = m.id
-     AND c.started_on <= %(d)s AND (c.ended_on IS NULL OR c.ended_on >= %(d)s)) AS checkoff_runs,
-  (SELECT MAX(c.ended_on) FROM dues_checkoffauthorization c WHERE c.member_id = m.id
-     AND c.ended_on < %(d)s) AS checkoff_ended,
-  EXISTS (SELECT 1 FROM dues_waiver w WHERE w.member_id = m.id AND w.status = 'granted'
-     AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
-     AND w.starts_on >= %(waiver_earliest)s) AS waiver_counts,
-  EXISTS (SELECT 1 FROM dues_waiver w WHERE w.member_id = m.id AND w.status <> 'granted'
-     AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s) AS waiver_not_granted,
-  EXISTS (SELECT 1 FROM dues_waiver w WHERE w.member_id = m.id AND w.status = 'granted'
-     AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s) AS waiver_running,
-  (SELECT MAX(w.ends_on) FROM dues_waiver w WHERE w.member_id = m.id AND w.status = 'granted'
-     AND w.ends_on < %(d)s) AS waiver_ended,
-  (SELECT MIN(mp.starts_on) FROM dues_memberplan mp JOIN dues_duesplan dp ON dp.id = mp.plan_id
-     WHERE mp.member_id = m.id AND dp.kind = 'lifetime') AS lifetime_since
+  COALESCE(c.checkoff_runs, 0) AS checkoff_runs, c.checkoff_ended AS checkoff_ended,
+  COALESCE(w.waiver_counts, 0) AS waiver_counts,
+  COALESCE(w.waiver_not_granted, 0) AS waiver_not_granted,
+  COALESCE(w.waiver_running, 0) AS waiver_running, w.waiver_ended AS waiver_ended,
+  lt.lifetime_since AS lifetime_since
 FROM members_member m
+LEFT JOIN (
+  SELECT c.member_id,
+    MAX(CASE WHEN c.started_on <= %(d)s AND (c.ended_on IS NULL OR c.ended_on >= %(d)s)
+        THEN 1 ELSE 0 END) AS checkoff_runs,
+    MAX(CASE WHEN c.ended_on < %(d)s THEN c.ended_on END) AS checkoff_ended
+  FROM dues_checkoffauthorization c GROUP BY c.member_id
+) c ON c.member_id = m.id
+LEFT JOIN (
+  SELECT w.member_id,
+    MAX(CASE WHEN w.status = 'granted' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
+        AND w.starts_on >= %(waiver_earliest)s THEN 1 ELSE 0 END) AS waiver_counts,
+    MAX(CASE WHEN w.status <> 'granted' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
+        THEN 1 ELSE 0 END) AS waiver_not_granted,
+    MAX(CASE WHEN w.status = 'granted' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
+        THEN 1 ELSE 0 END) AS waiver_running,
+    MAX(CASE WHEN w.status = 'granted' AND w.ends_on < %(d)s THEN w.ends_on END) AS waiver_ended
+  FROM dues_waiver w GROUP BY w.member_id
+) w ON w.member_id = m.id
+LEFT JOIN (
+  SELECT mp.member_id, MIN(mp.starts_on) AS lifetime_since
+  FROM dues_memberplan mp JOIN dues_duesplan dp ON dp.id = mp.plan_id
+  WHERE dp.kind = 'lifetime' GROUP BY mp.member_id
+) lt ON lt.member_id = m.id
 """
 
 COLUMNS = (
@@ -107,9 +122,9 @@ def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, dict[st
     if rules.lifetime_counts_as_paid:
         paid.append("f.lifetime_since <= %(d)s")
     if rules.checkoff_counts_as_paid:
-        paid.append("f.checkoff_runs")
+        paid.append("f.checkoff_runs = 1")
     if rules.waivers_count_as_paid:
-        paid.append("f.waiver_counts")
+        paid.append("f.waiver_counts = 1")
     return membership, " OR ".join(f"({p})" for p in paid), params
 
 

@@ -40,23 +40,30 @@ def member_facts(member: Member) -> core.MemberFacts:
         MemberEvent.objects.filter(member=member).order_by("on", "pk").values_list("on", "kind")
     )
     admitted = min((on for on, kind in events if kind == "admitted"), default=None)
+    rows = list(
+        Payment.objects.filter(member=member)
+        .order_by()
+        .values_list("pk", "reverses_id", "covers_from", "covers_through", "received_on")
+    )
+    # Reversals and the payments they reverse are left out (the Django side's choice in the
+    # docs/rules.md contract); filtered here so the query stays on the member's index.
+    reversed_ids = {reverses for _, reverses, *_ in rows if reverses is not None}
     payments = tuple(
         core.Payment(covers_from, covers_through, paid_on=received_on)
-        for covers_from, covers_through, received_on in Payment.objects.filter(member=member)
-        .effective()
-        .values_list("covers_from", "covers_through", "received_on")
+        for pk, reverses, covers_from, covers_through, received_on in rows
+        if reverses is None and pk not in reversed_ids
     )
     checkoffs = tuple(
         core.Checkoff(started, ended)
-        for started, ended in CheckoffAuthorization.objects.filter(member=member).values_list(
-            "started_on", "ended_on"
-        )
+        for started, ended in CheckoffAuthorization.objects.filter(member=member)
+        .order_by()
+        .values_list("started_on", "ended_on")
     )
     waivers = tuple(
         core.Waiver(starts, ends, granted=status == WaiverStatus.GRANTED)
-        for starts, ends, status in Waiver.objects.filter(member=member).values_list(
-            "starts_on", "ends_on", "status"
-        )
+        for starts, ends, status in Waiver.objects.filter(member=member)
+        .order_by()
+        .values_list("starts_on", "ends_on", "status")
     )
     lifetime_since = (
         MemberPlan.objects.filter(member=member, plan__kind=PlanKind.LIFETIME)
