@@ -46,3 +46,12 @@ def test_only_an_organization_wide_office_sends_them(history):
     with pytest.raises(PermissionDenied):
         do_send_arrears_notices(history.secretary, ON)
     assert mail.outbox == []
+
+
+def test_the_notices_page_is_only_for_an_organization_wide_office(history, client):
+    client.force_login(history.secretary)
+    assert client.get("/standing/notices/").status_code == 403
+    assert client.post("/standing/notices/").status_code == 403
+    assert mail.outbox == []
+    client.force_login(history.admin)
+    assert client.get("/standing/notices/").status_code == 200

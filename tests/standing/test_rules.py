@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from rankfile.audit.models import AuditEvent
 from rankfile.cli import main
@@ -60,7 +60,7 @@ def test_it_refuses_rules_without_a_decision(people):
 
 
 def test_it_refuses_an_ordinary_member_adopting_rules(people):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         do_adopt_rules(people.member, text=RULES, decision="x")
 
 

@@ -62,3 +62,24 @@ def test_the_standing_command_writes_the_csv_for_a_branch(history, capsys):
 def test_the_snapshot_command_creates_one(history, capsys):
     assert main(["snapshot", "create", "--as-of", ON.isoformat(), "--label", "Roll"]) == 0
     assert "4 of 7 members in good standing" in capsys.readouterr().out
+
+
+def test_only_an_organization_wide_office_creates_a_snapshot_from_the_page(history, client):
+    client.force_login(history.secretary)
+    form = {"label": "Roll", "as_of": ON.isoformat()}
+    assert client.post("/standing/snapshots/", form).status_code == 403
+    assert not Snapshot.objects.exists()
+    client.force_login(history.admin)
+    response = client.post("/standing/snapshots/", form)
+    snapshot = Snapshot.objects.get()
+    assert response.url == f"/standing/snapshots/{snapshot.pk}/"
+    client.post(f"/standing/snapshots/{snapshot.pk}/publish/")
+    client.force_login(history.member)
+    assert "Roll" in client.get("/standing/snapshots/").content.decode()
+
+
+def test_a_snapshot_before_any_rules_is_refused_naming_the_date(people, client):
+    client.force_login(people.admin)
+    response = client.post("/standing/snapshots/", {"label": "Roll", "as_of": "2024-06-15"})
+    assert response.status_code == 400
+    assert "No adopted rule set is in force on 2024-06-15" in response.content.decode()

@@ -11,7 +11,7 @@ import functools
 import hashlib
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,7 +61,7 @@ def do_adopt_rules(
     if actor is not None:
         viewer = viewer_for(actor)
         if not (viewer.can_everywhere("office.manage") or viewer.superuser):
-            raise ValidationError("Only the organization's administrators adopt rule sets.")
+            raise PermissionDenied("Only the organization's administrators adopt rule sets.")
     if not decision.strip():
         raise ValidationError({"decision": "Name the decision that adopted these rules."})
     try:
