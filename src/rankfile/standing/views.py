@@ -26,6 +26,9 @@ from rankfile.standing.rulesets import NoRulesInForce, find_version, previous_ve
 from rankfile.standing.snapshots import counts_by_branch, create_snapshot, do_publish_snapshot
 
 
+RECORDED_METADATA = {"rule_set.version", "rule_set.effective_on", "rule_set.decision"}
+
+
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
     form = AsOfForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["as_of"]:
@@ -132,7 +135,8 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"versions": versions, "in_force": in_force, "shown": shown}
     if shown is not None:
         rules = rules_of(shown)
-        context["parameters"] = describe_rules(rules)
+        # The version, date and decision adopted are shown from the record, not the file.
+        context["parameters"] = [p for p in describe_rules(rules) if p[0] not in RECORDED_METADATA]
         previous = previous_version(shown)
         context["previous"] = previous
         if previous is not None:
