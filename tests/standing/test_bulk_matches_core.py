@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from rankfile.core import dates, lifecycle
 from rankfile.core.rules import RuleSet
-from rankfile.core.standing import determine
 from rankfile.dues.models import (
     CheckoffAuthorization,
     DuesPlan,
@@ -23,7 +22,7 @@ from rankfile.dues.models import (
 )
 from rankfile.members.models import Branch, Member, MemberEvent
 from rankfile.standing.bulk import evaluate
-from rankfile.standing.facts import member_facts
+from rankfile.standing.facts import determine_member, member_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +223,7 @@ def check_example(stories, rules, on, branches, plans):
     assert set(bulk) == {m.pk for m in members}
     for member in members:
         member.refresh_from_db()
-        expected = determine(member_facts(member), rules, on)
+        expected = determine_member(member, on, rules=rules)
         row = bulk[member.pk]
         assert (row.in_good_standing, row.reasons, row.paid_through, row.suspended) == (
             expected.in_good_standing,

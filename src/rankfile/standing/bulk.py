@@ -23,7 +23,16 @@ from rankfile.core.explain import activity_criterion, dues_criterion, membership
 from rankfile.core.facts import Checkoff, MemberFacts, Waiver
 from rankfile.core.rules import NOT_RECORDED_FAIL, RuleSet
 
-NEVER = datetime.date(9999, 1, 1)  # room for core to add days to it
+# A member with no join date on record: joined on no date (room left for core to add days).
+NEVER = datetime.date(9999, 1, 1)
+_NEVER_WORDS = (f"(joined {NEVER})", "(no join date on record)")
+
+
+def in_words(sentence: str) -> str:
+    """A sentence as members read it: no placeholder date for a missing join date."""
+    return sentence.replace(*_NEVER_WORDS)
+
+
 EARLIEST = datetime.date(1, 1, 1)
 
 # The status each lifecycle event leads to (a transfer keeps the status, so it is skipped).
@@ -243,4 +252,4 @@ def reasons(f: dict[str, Any], rules: RuleSet, as_of: datetime.date, *, dues_ok:
         activity = activity_criterion(facts, rules, as_of)
         if not activity.passed:
             failed.append(activity)
-    return "; ".join(c.sentence for c in failed)
+    return in_words("; ".join(c.sentence for c in failed))

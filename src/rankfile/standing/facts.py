@@ -6,6 +6,7 @@ reversal cancels its payment whatever its date). Attendance is None until meetin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from rankfile.core import standing as core
@@ -19,7 +20,7 @@ from rankfile.dues.models import (
     WaiverStatus,
 )
 from rankfile.members.models import Member, MemberEvent
-from rankfile.standing.bulk import NEVER
+from rankfile.standing.bulk import NEVER, in_words
 from rankfile.standing.models import RuleSetVersion
 from rankfile.standing.rulesets import find_version, rules_of
 
@@ -93,4 +94,13 @@ def determine_member(
     """The member's standing on ``as_of`` under the rules in force then (or those given)."""
     if rules is None:
         rules = rules_of(version or find_version(as_of))
-    return core.determine(member_facts(member), rules, as_of)
+    result = core.determine(member_facts(member), rules, as_of)
+    if result.criteria and result.criteria[0].sentence != in_words(result.criteria[0].sentence):
+        criteria = (
+            dataclasses.replace(result.criteria[0], sentence=in_words(result.criteria[0].sentence)),
+            *result.criteria[1:],
+        )
+        result = dataclasses.replace(
+            result, criteria=criteria, explanation=in_words(result.explanation)
+        )
+    return result

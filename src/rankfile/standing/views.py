@@ -25,7 +25,6 @@ from rankfile.standing.models import RuleSetVersion, Snapshot
 from rankfile.standing.rulesets import NoRulesInForce, find_version, previous_version, rules_of
 from rankfile.standing.snapshots import counts_by_branch, create_snapshot, do_publish_snapshot
 
-
 RECORDED_METADATA = {"rule_set.version", "rule_set.effective_on", "rule_set.decision"}
 
 
