@@ -120,3 +120,18 @@ def test_the_equal_treatment_report_names_members_only_to_the_appeals_body(histo
     assert "Mia Member" not in aggregate and "Are you paying dues?" not in aggregate
     client.force_login(history.outsider)
     assert client.get("/standing/equal-treatment/", period).status_code == 403
+
+
+def test_a_member_can_see_their_standing_under_a_named_version(history, client):
+    from rankfile.standing.rulesets import do_adopt_rules
+    from tests.standing.conftest import RULES
+
+    lenient = RULES.replace('version = "1"', 'version = "lenient"').replace(
+        "months_in_arrears_before_losing_standing = 1",
+        "months_in_arrears_before_losing_standing = 3",
+    )
+    do_adopt_rules(None, text=lenient, decision="Proposal", effective_on=datetime.date(2030, 1, 1))
+    client.force_login(history.other)  # paid through 2024-03-31: 2 months behind on ON
+    assert "Not in good standing" in client.get("/standing/", AS_OF).content.decode()
+    page = client.get("/standing/", {**AS_OF, "rules": "lenient"}).content.decode()
+    assert "In good standing on 2024-06-15" in page

@@ -83,3 +83,8 @@ def test_a_snapshot_before_any_rules_is_refused_naming_the_date(people, client):
     response = client.post("/standing/snapshots/", {"label": "Roll", "as_of": "2024-06-15"})
     assert response.status_code == 400
     assert "No adopted rule set is in force on 2024-06-15" in response.content.decode()
+
+
+def test_the_standing_command_refuses_a_date_without_rules(people, capsys):
+    assert main(["standing", "--as-of", "2024-06-15"]) == 1
+    assert "No adopted rule set is in force on 2024-06-15" in capsys.readouterr().err

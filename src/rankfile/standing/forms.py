@@ -11,6 +11,11 @@ from rankfile.standing.models import EnforcementKind
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(required=False, label="As of", widget=forms.DateInput({"type": "date"}))
+    rules = forms.CharField(
+        required=False,
+        label="Rules version",
+        help_text="Empty: the version in force on that date.",
+    )
 
 
 class PeriodForm(forms.Form):

@@ -40,7 +40,7 @@ def _standing_context(request: HttpRequest, member: Member) -> dict[str, Any]:
     form, as_of = _as_of(request)
     context: dict[str, Any] = {"member": member, "form": form, "as_of": as_of}
     try:
-        version = find_version(as_of)
+        version = find_version(as_of, request.GET.get("rules") or None)
     except NoRulesInForce as error:
         context["no_rules"] = str(error)
     else:
@@ -100,7 +100,7 @@ def branch_standing(request: HttpRequest, slug: str) -> HttpResponse:
     form, as_of = _as_of(request)
     context: dict[str, Any] = {"branch": branch, "form": form, "as_of": as_of}
     try:
-        version = find_version(as_of)
+        version = find_version(as_of, request.GET.get("rules") or None)
     except NoRulesInForce as error:
         context["no_rules"] = str(error)
         return render(request, "standing/branch.html", context)
