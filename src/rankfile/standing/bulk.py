@@ -116,8 +116,8 @@ HAS_EVENTS = (
 )
 
 
-def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, dict[str, Any]]:
-    """(membership condition, dues condition, parameters) as SQL over the facts row ``f``."""
+def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, str, dict[str, Any]]:
+    """(membership, dues and activity conditions, parameters) as SQL over the facts row ``f``."""
     params: dict[str, Any] = {
         "d": as_of,
         "waiver_earliest": cutoffs.waiver_earliest_start(rules, as_of) or EARLIEST,
@@ -130,11 +130,12 @@ def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, dict[st
     )
     if rules.min_days_before_cutoff:
         membership += " AND f.joined <= %(joined_cutoff)s"
+    activity = "1 = 1"
     if rules.has_activity_rule and rules.attendance_when_not_recorded == NOT_RECORDED_FAIL:
         # Attendance is not recorded for anyone yet (see facts.attendance_for): all fail.
-        membership += " AND 1 = 0"
+        activity = "1 = 0"
     if not rules.has_dues_rule:
-        return membership, "1 = 1", params
+        return membership, "1 = 1", activity, params
     params["standing_cutoff"] = cutoffs.standing_cutoff_date(rules, as_of)
     paid = ["f.paid_through >= %(standing_cutoff)s"]
     if rules.lifetime_counts_as_paid:
@@ -143,7 +144,7 @@ def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, dict[st
         paid.append("f.checkoff_runs = 1")
     if rules.waivers_count_as_paid:
         paid.append("f.waiver_counts = 1")
-    return membership, " OR ".join(f"({p})" for p in paid), params
+    return membership, " OR ".join(f"({p})" for p in paid), activity, params
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class MemberStanding:
     member_number: str
     branch_id: int
     in_good_standing: bool
-    is_member: bool  # the membership criteria pass (status, length): only dues or activity fail
+    is_member: bool  # the membership criteria pass (status on the date, length of membership)
     dues_counted_as_paid: bool
     paid_through: datetime.date | None
     suspended: bool
@@ -172,14 +173,14 @@ def evaluate(
 ) -> Iterator[MemberStanding]:
     """Every member's standing on ``as_of`` under ``rules``, in member-number order
     (only those whose branch on that date is in ``branch_ids``, when given)."""
-    membership, dues, params = _conditions(rules, as_of)
+    membership, dues, activity, params = _conditions(rules, as_of)
     where = ""
     if branch_ids is not None:
         ids = sorted(int(b) for b in branch_ids) or [0]
         where = f"WHERE f.branch_on IN ({', '.join(str(b) for b in ids)})"
     # Only constants of our own and integer ids are formatted in; dates are bound parameters.
-    outer = "SELECT f.*, {} AS has_events, CASE WHEN {} THEN 1 ELSE 0 END AS member_ok, CASE WHEN {} THEN 1 ELSE 0 END AS dues_ok FROM ({}) f {} ORDER BY f.member_number"
-    sql = outer.format(HAS_EVENTS, membership, dues, FACTS_SQL, where)
+    outer = "SELECT f.*, {} AS has_events, CASE WHEN {} THEN 1 ELSE 0 END AS member_ok, CASE WHEN {} THEN 1 ELSE 0 END AS dues_ok, CASE WHEN {} THEN 1 ELSE 0 END AS activity_ok FROM ({}) f {} ORDER BY f.member_number"
+    sql = outer.format(HAS_EVENTS, membership, dues, activity, FACTS_SQL, where)
     suspension = cutoffs.suspension_cutoff_date(rules, as_of)
     with connection.cursor() as cursor:
         postgres = connection.vendor == "postgresql"
@@ -200,10 +201,10 @@ def evaluate(
 def _standing(
     row: tuple[Any, ...], rules: RuleSet, as_of: datetime.date, suspension: datetime.date | None
 ) -> MemberStanding:
-    member_ok, dues_ok = bool(row[-2]), bool(row[-1])
+    member_ok, dues_ok, activity_ok = bool(row[-3]), bool(row[-2]), bool(row[-1])
     through = _date(row[6])
     suspended = suspension is not None and not dues_ok and (through is None or through < suspension)
-    good = member_ok and dues_ok
+    good = member_ok and dues_ok and activity_ok
     return MemberStanding(
         member_id=row[0],
         member_number=row[1],
