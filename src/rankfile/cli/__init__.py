@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "rankfile.cli.apportion",
     "rankfile.cli.count",
     "rankfile.cli.dues",
+    "rankfile.cli.standing",
 ]
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 STEPS = [
     "rankfile.demo.members",
+    "rankfile.demo.standing",
     "rankfile.demo.conventions",
 ]
 

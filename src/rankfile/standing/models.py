@@ -7,8 +7,14 @@ credentials roll at a convention's cut-off date.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+
+class ImmutableError(Exception):
+    """An attempt to change what the rules froze."""
 
 
 class RuleSetVersion(models.Model):
@@ -57,6 +63,15 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.label} (as of {self.as_of})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Frozen once written: only publishing (setting published_at) may touch it again.
+        if self.pk is not None and kwargs.get("update_fields") != ["published_at"]:
+            raise ImmutableError("A snapshot cannot be changed once created.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableError("A snapshot cannot be deleted.")
+
 
 class SnapshotEntry(models.Model):
     """One member's standing in a snapshot, with the branch they were in on that date."""
@@ -77,3 +92,49 @@ class SnapshotEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_number}: {'in' if self.in_good_standing else 'not in'} good standing"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableError("A snapshot's entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class EnforcementKind(models.TextChoices):
+    INQUIRY = "inquiry", "Inquiry about standing"
+    OVERRIDE = "override", "Manual override"
+    SUSPENSION = "suspension", "Suspension"
+    ROLL_REMOVAL = "roll_removal", "Removal from a voter roll"
+
+
+class EnforcementAction(models.Model):
+    """An officer's action touching one member's standing, on the record: who did it, to
+    whom, citing which rule, and why. Visible to the member concerned and the appeals body;
+    the equal-treatment report compares those acted on with everyone the rule matched."""
+
+    kind = models.CharField(max_length=20, choices=EnforcementKind.choices)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="enforcement_actions"
+    )
+    # The branch the member was in when acted on: the report groups by it.
+    branch = models.ForeignKey("members.Branch", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254)
+    rule_version = models.ForeignKey(
+        RuleSetVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rule_cited = models.CharField(max_length=200, help_text="The rule the action relies on.")
+    reason = models.TextField()
+    on = models.DateField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        indexes = [
+            models.Index(fields=["kind", "on"], name="standing_enforcement_kind_on"),
+            models.Index(fields=["member", "on"], name="standing_enforcement_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.on}"

@@ -21,5 +21,6 @@ urlpatterns = [
     path("offices/<int:office_id>/end/", views_offices.end_office, name="office_end"),
     path("record/", audit_views.audit_log, name="audit_log"),
     path("conventions/", include("rankfile.conventions.urls")),
+    path("standing/", include("rankfile.standing.urls")),
     path("", include("rankfile.accounts.urls")),
 ]

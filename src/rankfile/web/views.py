@@ -40,6 +40,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         context["can_resign"] = member.status not in lifecycle.FORMER_STATUSES
     context["offices"] = viewer.offices
+    context["can_import"] = viewer.can("member.import")
+    context["can_record_dues"] = viewer.can_everywhere("dues.record")
+    context["can_view_standing"] = viewer.can("standing.view")
     return render(request, "web/dashboard.html", context)
 
 

@@ -1,0 +1,255 @@
+"""Standing pages: my standing, a member's standing, a branch's list, the rules, snapshots,
+arrears notices and the equal-treatment report."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from rankfile.core.rules import describe_rules, diff_rules
+from rankfile.members.access import access_branch, access_member, viewer_for
+from rankfile.members.models import Member
+from rankfile.standing import enforcement, notices
+from rankfile.standing.bulk import evaluate
+from rankfile.standing.facts import determine_member
+from rankfile.standing.forms import AsOfForm, EnforcementForm, PeriodForm, SnapshotForm
+from rankfile.standing.models import RuleSetVersion, Snapshot
+from rankfile.standing.rulesets import NoRulesInForce, find_version, previous_version, rules_of
+from rankfile.standing.snapshots import counts_by_branch, create_snapshot, do_publish_snapshot
+
+RECORDED_METADATA = {"rule_set.version", "rule_set.effective_on", "rule_set.decision"}
+
+
+def _as_of(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
+    form = AsOfForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["as_of"]:
+        return form, form.cleaned_data["as_of"]
+    return form, timezone.localdate()
+
+
+def _standing_context(request: HttpRequest, member: Member) -> dict[str, Any]:
+    viewer = viewer_for(request.user)
+    form, as_of = _as_of(request)
+    context: dict[str, Any] = {"member": member, "form": form, "as_of": as_of}
+    try:
+        version = find_version(as_of, request.GET.get("rules") or None)
+    except NoRulesInForce as error:
+        context["no_rules"] = str(error)
+    else:
+        context["version"] = version
+        context["result"] = determine_member(member, as_of, version=version)
+    if viewer.is_self(member) or viewer.can("appeals.review", member.branch_id):
+        context["actions"] = enforcement.visible_enforcement(request.user, member)
+    context["is_self"] = viewer.is_self(member)
+    if viewer.can("standing.enforce", member.branch_id) and not viewer.is_self(member):
+        context["enforcement_form"] = EnforcementForm()
+    return context
+
+
+@login_required
+def my_standing(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer.member is None:
+        raise Http404("This account is not a member's.")
+    return render(request, "standing/member.html", _standing_context(request, viewer.member))
+
+
+@login_required
+def member_standing(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id)
+    viewer = viewer_for(request.user)
+    if not (
+        viewer.is_self(member)
+        or viewer.can("standing.view", member.branch_id)
+        or viewer.can("appeals.review", member.branch_id)
+    ):
+        raise PermissionDenied("A member's standing is shown to them and their branch officers.")
+    return render(request, "standing/member.html", _standing_context(request, member))
+
+
+@login_required
+@require_POST
+def record_enforcement(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id, "standing.enforce")
+    form = EnforcementForm(request.POST)
+    if form.is_valid():
+        try:
+            enforcement.do_record_enforcement(request.user, member, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Recorded. The member and the appeals body can see it.")
+            return redirect("standing_member", member_id=member.pk)
+    context = _standing_context(request, member)
+    context["enforcement_form"] = form
+    return render(request, "standing/member.html", context, status=400)
+
+
+@login_required
+def branch_standing(request: HttpRequest, slug: str) -> HttpResponse:
+    branch = access_branch(request.user, slug)
+    viewer_for(request.user).require("standing.view", branch.pk)
+    form, as_of = _as_of(request)
+    context: dict[str, Any] = {"branch": branch, "form": form, "as_of": as_of}
+    try:
+        version = find_version(as_of, request.GET.get("rules") or None)
+    except NoRulesInForce as error:
+        context["no_rules"] = str(error)
+        return render(request, "standing/branch.html", context)
+    rows = list(evaluate(rules_of(version), as_of, branch_ids=branch.subtree_ids()))
+    names = {
+        m.pk: m
+        for m in Member.objects.filter(pk__in=[r.member_id for r in rows]).only(
+            "first_name", "last_name", "member_number"
+        )
+    }
+    context.update(
+        version=version,
+        rows=[(r, names.get(r.member_id)) for r in rows],
+        good=sum(1 for r in rows if r.in_good_standing),
+    )
+    return render(request, "standing/branch.html", context)
+
+
+@login_required
+def rules_page(request: HttpRequest) -> HttpResponse:
+    viewer_for(request.user)
+    versions = list(RuleSetVersion.objects.order_by("-effective_on", "-pk"))
+    today = timezone.localdate()
+    try:
+        in_force: RuleSetVersion | None = find_version(today)
+    except NoRulesInForce:
+        in_force = None
+    shown = in_force or (versions[0] if versions else None)
+    if request.GET.get("version", "").isdigit():
+        shown = get_object_or_404(RuleSetVersion, pk=int(request.GET["version"]))
+    context: dict[str, Any] = {"versions": versions, "in_force": in_force, "shown": shown}
+    if shown is not None:
+        rules = rules_of(shown)
+        # The version, date and decision adopted are shown from the record, not the file.
+        context["parameters"] = [p for p in describe_rules(rules) if p[0] not in RECORDED_METADATA]
+        previous = previous_version(shown)
+        context["previous"] = previous
+        if previous is not None:
+            context["changes"] = [c.sentence for c in diff_rules(rules_of(previous), rules)]
+    return render(request, "standing/rules.html", context)
+
+
+@login_required
+def snapshots(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    can_create = viewer.can_everywhere("standing.enforce")
+    form = SnapshotForm(request.POST or None)
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied("Creating a snapshot needs an office over the organization.")
+        if form.is_valid():
+            try:
+                snapshot = create_snapshot(
+                    request.user, form.cleaned_data["as_of"], form.cleaned_data["label"]
+                )
+            except NoRulesInForce as error:
+                form.add_error("as_of", str(error))
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                return redirect("standing_snapshot", snapshot_id=snapshot.pk)
+    listed = Snapshot.objects.select_related("rule_version")
+    if not viewer.can("standing.view"):
+        listed = listed.filter(published_at__isnull=False)
+    return render(
+        request,
+        "standing/snapshots.html",
+        {"snapshots": listed, "form": form if can_create else None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def snapshot_page(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    snapshot = get_object_or_404(Snapshot.objects.select_related("rule_version"), pk=snapshot_id)
+    if snapshot.published_at is None and not viewer.can("standing.view"):
+        raise Http404("No such snapshot.")
+    scope = viewer.scope("standing.view")
+    counts = counts_by_branch(snapshot)
+    named = [c for c in counts if c["branch_id"] in scope]
+    entries = (
+        snapshot.entries.filter(branch_id__in=[c["branch_id"] for c in named])
+        .select_related("member", "branch")
+        .order_by("branch__name", "member_number")
+    )
+    return render(
+        request,
+        "standing/snapshot.html",
+        {
+            "snapshot": snapshot,
+            "counts": counts,
+            "entries": entries[:2000] if named else [],
+            "can_publish": viewer.can_everywhere("standing.enforce")
+            and snapshot.published_at is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish_snapshot(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
+    try:
+        do_publish_snapshot(request.user, snapshot)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Published: every member can now see the counts per branch.")
+    return redirect("standing_snapshot", snapshot_id=snapshot.pk)
+
+
+@login_required
+def arrears_notices(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if not viewer.can_everywhere("standing.enforce"):
+        raise PermissionDenied("Arrears notices are sent by an office over the organization.")
+    today = timezone.localdate()
+    context: dict[str, Any] = {"as_of": today}
+    try:
+        if request.method == "POST":
+            batch = notices.do_send_arrears_notices(request.user, today)
+            messages.success(
+                request,
+                f"Sent {len(batch.sent)} notices to every member the rules match; "
+                f"{len(batch.without_email)} have no email address.",
+            )
+            return redirect("standing_notices")
+        matched = notices.members_to_notify(today)
+    except NoRulesInForce as error:
+        context["no_rules"] = str(error)
+        return render(request, "standing/notices.html", context)
+    context["lost"] = sum(1 for n in matched if n.lost)
+    context["losing"] = sum(1 for n in matched if not n.lost)
+    return render(request, "standing/notices.html", context)
+
+
+@login_required
+def equal_treatment(request: HttpRequest) -> HttpResponse:
+    full = enforcement.require_report_access(request.user)
+    form = PeriodForm(request.GET or None)
+    end = timezone.localdate()
+    start = end - datetime.timedelta(days=365)
+    if form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    reports = enforcement.equal_treatment(start, end)
+    return render(
+        request,
+        "standing/equal_treatment.html",
+        {"form": form, "start": start, "end": end, "reports": reports, "full": full},
+    )

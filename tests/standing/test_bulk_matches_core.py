@@ -1,0 +1,247 @@
+"""The set-based standing of all members equals the per-member determination, on random
+histories written to the database (SQLite and PostgreSQL alike)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rankfile.core import dates, lifecycle
+from rankfile.core.rules import RuleSet
+from rankfile.dues.models import (
+    CheckoffAuthorization,
+    DuesPlan,
+    MemberPlan,
+    Payment,
+    Waiver,
+)
+from rankfile.members.models import Branch, Member, MemberEvent
+from rankfile.standing.bulk import evaluate
+from rankfile.standing.facts import determine_member, member_facts
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.date(2018, 1, 1)
+
+
+@st.composite
+def rule_sets(draw):
+    losing = draw(st.one_of(st.none(), st.integers(0, 3)))
+    within = draw(st.one_of(st.none(), st.integers(0, 13)))
+    has_dues = losing is not None or within is not None
+    suspension = None
+    if has_dues and draw(st.booleans()):
+        suspension = (losing or 0) + draw(st.integers(0, 2))
+    attended = draw(st.one_of(st.none(), st.integers(1, 3)))
+    return RuleSet(
+        name="random",
+        paid_within_months=within,
+        months_in_arrears_before_losing_standing=losing,
+        months_in_arrears_before_suspension=suspension,
+        grace_days=draw(st.integers(0, 45)),
+        checkoff_counts_as_paid=draw(st.booleans()),
+        lifetime_counts_as_paid=draw(st.booleans()),
+        waivers_count_as_paid=draw(st.booleans()),
+        waiver_max_months=draw(st.one_of(st.none(), st.integers(1, 12))),
+        min_days_before_cutoff=draw(st.sampled_from([0, 0, 30, 90])),
+        meetings_attended=attended,
+        of_last_meetings=None if attended is None else attended + draw(st.integers(0, 2)),
+        attendance_when_not_recorded=draw(st.sampled_from(["not_applied", "fail"])),
+        month_end_policy=draw(st.sampled_from(dates.MONTH_END_POLICIES)),
+    )
+
+
+def offset(draw, limit=900):
+    return START + datetime.timedelta(days=draw(st.integers(0, limit)))
+
+
+@st.composite
+def histories(draw):
+    """One member's history as plain values (written to the database by `write`)."""
+    joined = offset(draw, 700)
+    events = []
+    if draw(st.integers(0, 9)):  # mostly with lifecycle events, sometimes none at all
+        events.append((joined, lifecycle.ADMITTED))
+        later = joined + datetime.timedelta(days=draw(st.integers(1, 500)))
+        if draw(st.booleans()):
+            events.append((later, draw(st.sampled_from(["lapsed", "resigned", "transferred"]))))
+            if events[-1][1] != "transferred" and draw(st.booleans()):
+                events.append(
+                    (later + datetime.timedelta(days=draw(st.integers(0, 200))), "reinstated")
+                )
+    payments = []
+    for _ in range(draw(st.integers(0, 5))):
+        begin = offset(draw)
+        end = begin + datetime.timedelta(days=draw(st.integers(0, 400)))
+        payments.append((begin, end, offset(draw), draw(st.integers(0, 5)) == 0))
+    checkoffs = [
+        (
+            s,
+            draw(
+                st.one_of(
+                    st.none(), st.just(s + datetime.timedelta(days=draw(st.integers(0, 300))))
+                )
+            ),
+        )
+        for s in [offset(draw) for _ in range(draw(st.integers(0, 2)))]
+    ]
+    waivers = [
+        (
+            s,
+            s + datetime.timedelta(days=draw(st.integers(0, 500))),
+            draw(st.sampled_from(["granted", "granted", "requested", "refused"])),
+        )
+        for s in [offset(draw) for _ in range(draw(st.integers(0, 2)))]
+    ]
+    return {
+        "joined": joined if draw(st.integers(0, 9)) else None,
+        "status": draw(st.sampled_from(["member", "member", "applicant", "resigned"])),
+        "events": events,
+        "payments": payments,
+        "checkoffs": checkoffs,
+        "waivers": waivers,
+        "lifetime": offset(draw) if draw(st.integers(0, 5)) == 0 else None,
+    }
+
+
+def write(histories, branches, plans):
+    now = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    members = Member.objects.bulk_create(
+        Member(
+            member_number=f"T{i:03}",
+            first_name="Test",
+            last_name=str(i),
+            branch=branches[i % 2],
+            joined_on=h["joined"],
+            status=h["status"],
+        )
+        for i, h in enumerate(histories)
+    )
+    events, payments, reversed_ones, checkoffs, waivers, member_plans = [], [], [], [], [], []
+    for member, h in zip(members, histories, strict=True):
+        for on, kind in h["events"]:
+            moved = kind == "transferred"
+            events.append(
+                MemberEvent(
+                    member=member,
+                    kind=kind,
+                    on=on,
+                    from_branch=branches[1] if moved else None,
+                    to_branch=branches[0] if moved else None,
+                )  # fmt: skip
+            )
+        for begin, end, received, reverse in h["payments"]:
+            payment = Payment(
+                member=member, covers_from=begin, covers_through=end, amount=Decimal("10"),
+                method="cash", received_on=received,
+            )  # fmt: skip
+            payments.append(payment)
+            if reverse:
+                reversed_ones.append(payment)
+        checkoffs.extend(
+            CheckoffAuthorization(member=member, kind="bank", started_on=s, ended_on=e)
+            for s, e in h["checkoffs"]
+        )
+        waivers.extend(
+            Waiver(
+                member=member,
+                starts_on=s,
+                ends_on=e,
+                status=status,
+                reason="hardship",
+                decided_at=None if status == "requested" else now,
+            )  # fmt: skip
+            for s, e, status in h["waivers"]
+        )
+        if h["lifetime"]:
+            member_plans.append(
+                MemberPlan(member=member, plan=plans["flat"], starts_on=datetime.date(2010, 1, 1))
+            )
+            member_plans.append(
+                MemberPlan(member=member, plan=plans["lifetime"], starts_on=h["lifetime"])
+            )
+    MemberEvent.objects.bulk_create(events)
+    Payment.objects.bulk_create(payments)
+    Payment.objects.bulk_create(
+        Payment(
+            member=p.member,
+            covers_from=p.covers_from,
+            covers_through=p.covers_through,
+            amount=Decimal("-10"),
+            method="cash",
+            received_on=p.received_on,
+            reverses=p,
+        )  # fmt: skip
+        for p in reversed_ones
+    )
+    CheckoffAuthorization.objects.bulk_create(checkoffs)
+    Waiver.objects.bulk_create(waivers)
+    MemberPlan.objects.bulk_create(member_plans)
+    return members
+
+
+@pytest.fixture
+def world(db):
+    branches = [
+        Branch.objects.create(name="Atlanta", slug="atlanta"),
+        Branch.objects.create(name="Boston", slug="boston"),
+    ]
+    plans = {
+        "flat": DuesPlan.objects.create(name="Flat", slug="flat", kind="flat", amount=10),
+        "lifetime": DuesPlan.objects.create(
+            name="Lifetime", slug="lifetime", kind="lifetime", amount=500
+        ),
+    }
+    return branches, plans
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(histories(), min_size=1, max_size=6),
+    rule_sets(),
+    st.dates(min_value=datetime.date(2017, 12, 1), max_value=datetime.date(2021, 6, 30)),
+)
+def test_it_gives_every_member_the_standing_and_reasons_determine_gives(world, stories, rules, on):
+    branches, plans = world
+    with transaction.atomic():  # each example starts from an empty roll
+        check_example(stories, rules, on, branches, plans)
+        transaction.set_rollback(True)
+
+
+def check_example(stories, rules, on, branches, plans):
+    members = write(stories, branches, plans)
+    bulk = {row.member_id: row for row in evaluate(rules, on)}
+    assert set(bulk) == {m.pk for m in members}
+    for member in members:
+        member.refresh_from_db()
+        expected = determine_member(member, on, rules=rules)
+        row = bulk[member.pk]
+        assert (row.in_good_standing, row.reasons, row.paid_through, row.suspended) == (
+            expected.in_good_standing,
+            expected.reasons,
+            expected.paid_through,
+            expected.suspended,
+        ), member_facts(member)
+
+
+def test_it_counts_members_by_the_branch_they_were_in_on_the_date(world):
+    branches, plans = world
+    story = {
+        "joined": START, "status": "member", "payments": [], "checkoffs": [], "waivers": [],
+        "lifetime": None,
+        "events": [(START, "admitted"), (datetime.date(2019, 6, 1), "transferred")],
+    }  # fmt: skip
+    (member,) = write([story], branches, plans)
+    rules = RuleSet(name="none")
+    assert [r.branch_id for r in evaluate(rules, datetime.date(2019, 5, 31))] == [branches[1].pk]
+    assert [r.branch_id for r in evaluate(rules, datetime.date(2019, 6, 1))] == [branches[0].pk]
+    assert list(evaluate(rules, datetime.date(2019, 6, 1), branch_ids={branches[1].pk})) == []
