@@ -172,3 +172,27 @@ def test_waiver_reasons_stay_with_the_member_and_the_treasurers_office(people):
     log = json.dumps(list(AuditEvent.objects.values("reason", "payload", "target_label")))
     assert "Laid off" not in log and "Job loss" not in log
     assert AuditEvent.objects.filter(action="dues.waiver.grant").exists()
+
+
+def test_a_grant_is_capped_by_the_rules_in_force_when_the_waiver_starts(people):
+    from pathlib import Path
+
+    from rankfile.standing.rulesets import do_adopt_rules
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "rules"
+    union_rules = (examples / "union-local-checkoff.toml").read_text()
+    do_adopt_rules(
+        None, text=union_rules, decision="Local bylaws", effective_on=datetime.date(2024, 1, 1)
+    )
+    waiver = request(people, ends_on=datetime.date(2025, 12, 31))
+    with pytest.raises(ValidationError) as error:
+        do_decide_waiver(people.treasurer, waiver, grant=True, decision_reason="Hardship")
+    assert "at most 6 months: end it by 2025-06-30" in error.value.message_dict["ends_on"][0]
+    granted = do_decide_waiver(
+        people.treasurer,
+        waiver,
+        grant=True,
+        decision_reason="Hardship",
+        ends_on=datetime.date(2025, 6, 30),
+    )
+    assert granted.status == "granted"

@@ -476,6 +476,17 @@ def do_request_waiver(
     return waiver
 
 
+def _waiver_cap(on: datetime.date) -> int | None:
+    # Imported here: the standing app reads the dues tables, so dues may not import it at
+    # module level.
+    from rankfile.standing.rulesets import NoRulesInForce, rules_of, version_in_force
+
+    try:
+        return rules_of(version_in_force(on)).waiver_max_months
+    except NoRulesInForce:
+        return None
+
+
 @transaction.atomic
 def do_decide_waiver(
     actor: Any,
@@ -487,7 +498,8 @@ def do_decide_waiver(
     max_months: int | None = None,
 ) -> Waiver:
     """Grant or refuse a requested waiver, with a reason. A grant may shorten the waiver
-    (``ends_on``); with ``max_months`` (from the rules) it may not run longer than that."""
+    (``ends_on``); it may not run longer than ``max_months``, which defaults to the
+    `waivers.max_months` of the rules in force when the waiver starts."""
     member = waiver.member
     _require(actor, "dues.record", member.branch_id)
     if actor is not None and viewer_for(actor).is_self(member):
@@ -503,6 +515,8 @@ def do_decide_waiver(
             raise ValidationError(
                 {"ends_on": f"The waiver ends ({ends_on}) before it starts ({waiver.starts_on})."}
             )
+        if max_months is None:
+            max_months = _waiver_cap(waiver.starts_on)
         if max_months is not None:
             latest = add_months(waiver.starts_on, max_months) - datetime.timedelta(days=1)
             if ends_on > latest:
