@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from rankfile.dues.models import CheckoffKind, DuesBracket, DuesPlan, Method
+from rankfile.web.forms import Form
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -19,7 +20,7 @@ def show_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(Form):
     covers_from = forms.DateField(widget=DATE, label="Covers from")
     covers_through = forms.DateField(widget=DATE, label="Covers through")
     amount = forms.DecimalField(max_digits=12, decimal_places=2)
@@ -29,7 +30,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(max_length=200, required=False)
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(Form):
     reason = forms.CharField(max_length=500, help_text="Why this payment is corrected")
 
 
@@ -38,7 +39,7 @@ class BracketChoiceField(forms.ModelChoiceField):
         return f"{obj.plan.name}: {obj}"
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     plan = forms.ModelChoiceField(queryset=DuesPlan.objects.all())
     bracket = BracketChoiceField(
         queryset=DuesBracket.objects.select_related("plan"),
@@ -48,7 +49,7 @@ class PlanForm(forms.Form):
     starts_on = forms.DateField(widget=DATE)
 
 
-class CheckoffForm(forms.Form):
+class CheckoffForm(Form):
     kind = forms.ChoiceField(choices=CheckoffKind.choices)
     started_on = forms.DateField(widget=DATE)
     employer_name = forms.CharField(max_length=200, required=False)
@@ -56,12 +57,12 @@ class CheckoffForm(forms.Form):
     reference = forms.CharField(max_length=200, required=False, label="Mandate reference")
 
 
-class EndCheckoffForm(forms.Form):
+class EndCheckoffForm(Form):
     ended_on = forms.DateField(widget=DATE)
     reason = forms.CharField(max_length=500, required=False)
 
 
-class WaiverRequestForm(forms.Form):
+class WaiverRequestForm(Form):
     starts_on = forms.DateField(widget=DATE)
     ends_on = forms.DateField(widget=DATE)
     reason = forms.CharField(
@@ -70,7 +71,7 @@ class WaiverRequestForm(forms.Form):
     )
 
 
-class DecideWaiverForm(forms.Form):
+class DecideWaiverForm(Form):
     decision = forms.ChoiceField(choices=[("grant", "Grant"), ("refuse", "Refuse")])
     ends_on = forms.DateField(widget=DATE, required=False, help_text="Empty: as requested")
     decision_reason = forms.CharField(
@@ -78,7 +79,7 @@ class DecideWaiverForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(
         choices=[("remittance", "Remittance file"), ("payments", "Payments")],
         label="Kind of file",
@@ -89,7 +90,7 @@ class ImportForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Form):
     resolution = forms.ChoiceField(
         choices=[("record", "Record as a payment"), ("dismiss", "Dismiss")]
     )
