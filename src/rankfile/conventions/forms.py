@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from rankfile.conventions import formula as delegate_formula
+from rankfile.conventions.actions import CONVENTION_FIELDS
 from rankfile.conventions.models import Convention
 from rankfile.core.apportionment import METHODS, ROUNDINGS, TIE_BREAK_RULES, ApportionmentError
 from rankfile.standing.models import Snapshot
@@ -133,21 +134,7 @@ class ConventionForm(Form):
 
     def convention_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        keep = (
-            "name",
-            "slug",
-            "opens_on",
-            "closes_on",
-            "cutoff_on",
-            "discussion_opens_on",
-            "discussion_closes_on",
-            "formula",
-            "formula_source",
-            "alternates_per",
-            "alternates_rounding",
-            "alternates_at_least",
-        )
-        return {name: data[name] for name in keep}
+        return {name: data[name] for name in CONVENTION_FIELDS}
 
 
 class ComputeForm(Form):
