@@ -253,3 +253,31 @@ def test_the_treasurer_records_and_ends_a_checkoff_from_the_page(client, people)
     assert response.status_code == 302
     checkoff.refresh_from_db()
     assert checkoff.ended_on == datetime.date(2025, 6, 30)
+
+
+def test_each_waiver_on_the_page_has_its_own_decision_form(client, people, waiver):
+    second = do_request_waiver(
+        people.member,
+        people.member.member,
+        starts_on=datetime.date(2025, 9, 1),
+        ends_on=datetime.date(2025, 12, 31),
+        reason="Still on short hours",
+    )
+    url = reverse("dues:member", args=[people.member.member.pk])
+    html = as_user(client, people.treasurer).get(url).content.decode()
+    assert f'id="id_waiver{waiver.pk}_decision_reason"' in html
+    assert f'id="id_waiver{second.pk}_decision_reason"' in html
+    # A refused decision comes back on its own waiver, with the reason it was refused.
+    response = client.post(
+        reverse("dues:decide_waiver", args=[second.pk]),
+        {"decision": "grant", "decision_reason": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+
+    def form_of(w):
+        start = html.index(reverse("dues:decide_waiver", args=[w.pk]))
+        return html[start : html.index("</form>", start)]
+
+    assert "This field is required" in form_of(second)
+    assert "This field is required" not in form_of(waiver)

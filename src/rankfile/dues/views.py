@@ -66,6 +66,10 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "dues/mine.html", context, status=400 if form.errors else 200)
 
 
+def decide_form_for(waiver: Waiver, data: Any = None) -> forms.DecideWaiverForm:
+    return forms.DecideWaiverForm(data, auto_id=f"id_waiver{waiver.pk}_%s")
+
+
 def _member_page(
     request: HttpRequest, member: Member, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
@@ -80,8 +84,14 @@ def _member_page(
         "end_checkoff_form": forms.EndCheckoffForm(),
         "reverse_form": forms.ReverseForm(),
         "waiver_form": forms.WaiverRequestForm(),
-        "decide_form": forms.DecideWaiverForm(),
     }
+    # One decision form per requested waiver, each with its own element ids; a refused
+    # decision comes back bound, with its errors, on its own waiver.
+    context["waivers"] = list(context["waivers"])
+    for waiver in context["waivers"]:
+        waiver.decide_form = (bound or {}).get(f"decide_form_{waiver.pk}") or decide_form_for(
+            waiver
+        )
     context.update(bound or {})
     return render(request, "dues/member.html", context, status=400 if bound else 200)
 
@@ -207,12 +217,12 @@ def request_waiver_for(request: HttpRequest, member_id: int) -> HttpResponse:
 def decide_waiver(request: HttpRequest, waiver_id: int) -> HttpResponse:
     waiver = get_object_or_404(Waiver, pk=waiver_id)
     member = access_member(request.user, waiver.member_id, "dues.record")
-    form = forms.DecideWaiverForm(request.POST)
+    form = decide_form_for(waiver, request.POST)
     return _post_for_member(
         request,
         member,
         form,
-        "decide_form",
+        f"decide_form_{waiver.pk}",
         lambda data: actions.do_decide_waiver(
             request.user,
             waiver,
@@ -293,17 +303,19 @@ def exceptions(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ExceptionStatus.OPEN)
     if status not in ExceptionStatus.values:
         status = ExceptionStatus.OPEN
-    rows = (
+    rows = list(
         RemittanceException.objects.filter(status=status)
         .select_related("member", "batch", "payment")
         .order_by("batch_id", "line")[:500]
     )
+    # One form per row, each with its own element ids so every label names its own field.
+    for row in rows:
+        row.resolve_form = forms.ResolveForm(auto_id=f"id_exception{row.pk}_%s")
     context = {
         "rows": rows,
         "status": status,
         "open_count": RemittanceException.objects.filter(status=ExceptionStatus.OPEN).count(),
         "batches": ImportBatch.objects.order_by("-imported_at")[:10],
-        "form": forms.ResolveForm(),
     }
     return render(request, "dues/exceptions.html", context)
 
