@@ -135,3 +135,25 @@ def test_a_member_can_see_their_standing_under_a_named_version(history, client):
     assert "Not in good standing" in client.get("/standing/", AS_OF).content.decode()
     page = client.get("/standing/", {**AS_OF, "rules": "lenient"}).content.decode()
     assert "In good standing on 2024-06-15" in page
+
+
+def test_the_branch_list_comes_in_pages_and_counts_every_member(history, client, monkeypatch):
+    from rankfile.standing import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(history.admin)
+    first = client.get("/standing/branches/north/", AS_OF).content.decode()
+    second = client.get("/standing/branches/north/", {**AS_OF, "page": 2}).content.decode()
+    assert "Page 1 of" in first and "Page 2 of" in second
+    assert "as_of=2024-06-15&amp;page=2" in first  # the date is kept from page to page
+    import re
+
+    total = int(re.search(r"of (\d+) members? in good standing", first).group(1))
+    pages = [
+        client.get("/standing/branches/north/", {**AS_OF, "page": n}).content.decode()
+        for n in range(1, (total + 1) // 2 + 1)
+    ]
+    numbers = [re.findall(r'class="mono">([^<]+)<', page) for page in pages]
+    assert all(len(page) <= 2 for page in numbers)
+    flat = [n for page in numbers for n in page]
+    assert len(flat) == len(set(flat)) == total > 2

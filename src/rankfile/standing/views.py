@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +25,8 @@ from rankfile.standing.forms import AsOfForm, EnforcementForm, PeriodForm, Snaps
 from rankfile.standing.models import RuleSetVersion, Snapshot
 from rankfile.standing.rulesets import NoRulesInForce, find_version, previous_version, rules_of
 from rankfile.standing.snapshots import counts_by_branch, create_snapshot, do_publish_snapshot
+
+PAGE_SIZE = 100
 
 RECORDED_METADATA = {"rule_set.version", "rule_set.effective_on", "rule_set.decision"}
 
@@ -105,18 +108,28 @@ def branch_standing(request: HttpRequest, slug: str) -> HttpResponse:
         context["no_rules"] = str(error)
         return render(request, "standing/branch.html", context)
     rows = list(evaluate(rules_of(version), as_of, branch_ids=branch.subtree_ids()))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     names = {
         m.pk: m
-        for m in Member.objects.filter(pk__in=[r.member_id for r in rows]).only(
+        for m in Member.objects.filter(pk__in=[r.member_id for r in page.object_list]).only(
             "first_name", "last_name", "member_number"
         )
     }
     context.update(
         version=version,
-        rows=[(r, names.get(r.member_id)) for r in rows],
+        rows=[(r, names.get(r.member_id)) for r in page.object_list],
+        page=page,
+        query=_query_without_page(request),
+        total=len(rows),
         good=sum(1 for r in rows if r.in_good_standing),
     )
     return render(request, "standing/branch.html", context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required
@@ -187,13 +200,16 @@ def snapshot_page(request: HttpRequest, snapshot_id: int) -> HttpResponse:
         .select_related("member", "branch")
         .order_by("branch__name", "member_number")
     )
+    page = Paginator(entries if named else [], PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "standing/snapshot.html",
         {
             "snapshot": snapshot,
             "counts": counts,
-            "entries": entries[:2000] if named else [],
+            "entries": page.object_list,
+            "page": page,
+            "query": _query_without_page(request),
             "can_publish": viewer.can_everywhere("standing.enforce")
             and snapshot.published_at is None,
         },
