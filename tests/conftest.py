@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# No time limits on property tests: the suite checks behaviour, and timing is the benchmarks'
+# business (a loaded CI machine must not fail a test about correctness).
+settings.register_profile("rankfile", deadline=None)
+settings.load_profile("rankfile")
 
 
 @dataclass
