@@ -16,6 +16,7 @@ from rankfile.core.standing import (
     determine,
     loses_standing_on,
 )
+from tests.strategies import rule_sets as full_rule_sets
 
 days = st.dates(min_value=datetime.date(2015, 1, 1), max_value=datetime.date(2030, 12, 31))
 policies = st.sampled_from(dates.MONTH_END_POLICIES)
@@ -103,33 +104,6 @@ def test_the_forecast_loss_of_standing_is_the_first_day_the_member_is_out(facts,
 
 
 # --- the documented set-based semantics (docs/rules.md) equal the per-member function ---------
-
-
-@st.composite
-def full_rule_sets(draw):
-    losing = draw(st.one_of(st.none(), st.integers(0, 3)))
-    within = draw(st.one_of(st.none(), st.integers(0, 13)))
-    has_dues = losing is not None or within is not None
-    suspension = None
-    if has_dues and draw(st.booleans()):
-        suspension = (losing or 0) + draw(st.integers(0, 2))
-    attended = draw(st.one_of(st.none(), st.integers(1, 3)))
-    return RuleSet(
-        name="random",
-        paid_within_months=within,
-        months_in_arrears_before_losing_standing=losing,
-        months_in_arrears_before_suspension=suspension,
-        grace_days=draw(st.integers(0, 45)),
-        checkoff_counts_as_paid=draw(st.booleans()),
-        lifetime_counts_as_paid=draw(st.booleans()),
-        waivers_count_as_paid=draw(st.booleans()),
-        waiver_max_months=draw(st.one_of(st.none(), st.integers(1, 12))),
-        min_days_before_cutoff=draw(st.sampled_from([0, 0, 30, 90])),
-        meetings_attended=attended,
-        of_last_meetings=None if attended is None else attended + draw(st.integers(0, 2)),
-        attendance_when_not_recorded=draw(st.sampled_from(["not_applied", "fail"])),
-        month_end_policy=draw(policies),
-    )
 
 
 @st.composite
