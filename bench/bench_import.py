@@ -40,18 +40,11 @@ def write_csv(path: Path, count: int, branches: list[str]) -> None:
             )
 
 
-def peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
-    args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="rankfile-bench-import-"))
-    if not args.keep:
+def fresh_organization(prefix: str, keep: bool) -> tuple[Path, list[str]]:
+    """A migrated SQLite database in a new temporary RANKFILE_HOME (removed at exit unless
+    kept), with 10 regions of 30 branches each; returns the home and the branch slugs."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    if not keep:
         atexit.register(shutil.rmtree, home, True)
     os.environ["RANKFILE_HOME"] = str(home)
     os.environ.pop("DATABASE_URL", None)
@@ -63,7 +56,6 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     from rankfile.members.actions import do_create_branch
-    from rankfile.members.importing import apply_import
 
     slugs = []
     for r in range(10):
@@ -72,6 +64,22 @@ def main() -> int:
             slug = f"branch-{r}-{b}"
             do_create_branch(None, name=f"Branch {r}-{b}", slug=slug, parent=region)
             slugs.append(slug)
+    return home, slugs
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args()
+    home, slugs = fresh_organization("rankfile-bench-import-", args.keep)
+    from rankfile.members.importing import apply_import
+
     path = home / "members.csv"
     write_csv(path, args.members, slugs)
     print(f"{args.members} members, {path.stat().st_size / 1e6:.1f} MB CSV, SQLite under {home}")
