@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_import import fresh_organization, write_csv  # noqa: E402
 
-ORDER = ("last_name", "first_name", "member_number")
 SEARCH = "smi"
 
 
