@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from rankfile.accounts.models import ApiToken, User
 from rankfile.audit.actions import append_event
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require
 from rankfile.members.models import Member, Organization
 
 
@@ -32,8 +32,7 @@ def invitation_path(user: User) -> str:
 def do_invite_member(actor: Any, member: Member, *, base_url: str) -> User:
     """Give a member an account (if they have none) and email them a link to set their
     password. The link works once and expires after PASSWORD_RESET_TIMEOUT."""
-    if actor is not None:
-        viewer_for(actor).require("member.invite", member.branch_id)
+    require(actor, "member.invite", member.branch_id)
     if not member.email:
         raise ValidationError({"email": "The member has no email address to invite."})
     user = member.user

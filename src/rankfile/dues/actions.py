@@ -37,13 +37,8 @@ from rankfile.dues.models import (
     default_currency,
 )
 from rankfile.dues.periods import add_months, parse_amount
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require, viewer_for
 from rankfile.members.models import Member
-
-
-def _require(actor: Any, capability: str, branch_id: int | None = None) -> None:
-    if actor is not None:
-        viewer_for(actor).require(capability, branch_id)
 
 
 def require_everywhere(actor: Any, capability: str) -> None:
@@ -165,7 +160,7 @@ def do_set_plan(
     reason: str = "",
 ) -> MemberPlan:
     """Put a member on a plan from a date; the earlier plans stay in the history."""
-    _require(actor, "dues.record", member.branch_id)
+    require(actor, "dues.record", member.branch_id)
     if plan.kind == PlanKind.SLIDING and bracket is None:
         raise ValidationError({"bracket": "Choose the member's income bracket."})
     if bracket is not None and bracket.plan_id != plan.pk:
@@ -238,7 +233,7 @@ def do_record_payment(
 ) -> Payment:
     """Record dues paid for a period. A period that overlaps one the member has already paid
     (and not reversed) is refused: a correction reverses the old payment first."""
-    _require(actor, "dues.record", member.branch_id)
+    require(actor, "dues.record", member.branch_id)
     value = _amount(amount, "amount")
     _period(covers_from, covers_through)
     if method not in Method.values:
@@ -282,7 +277,7 @@ def do_record_payment(
 @transaction.atomic
 def do_reverse_payment(actor: Any, payment: Payment, *, reason: str) -> Payment:
     """Correct a payment by a reversing entry of the opposite amount; the original stays."""
-    _require(actor, "dues.record", payment.member.branch_id)
+    require(actor, "dues.record", payment.member.branch_id)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the payment is reversed."})
     payment = (
@@ -331,7 +326,7 @@ def do_authorize_checkoff(
 ) -> CheckoffAuthorization:
     """Record a standing authorization to deduct dues (payroll, bank or card), running from
     ``started_on`` until it is ended."""
-    _require(actor, "dues.record", member.branch_id)
+    require(actor, "dues.record", member.branch_id)
     if kind not in CheckoffKind.values:
         raise ValidationError({"kind": f"Unknown kind of checkoff {kind!r}."})
     employer_name, employee_id = employer_name.strip(), employee_id.strip()
@@ -386,7 +381,7 @@ def do_authorize_checkoff(
 def do_end_checkoff(
     actor: Any, authorization: CheckoffAuthorization, *, ended_on: datetime.date, reason: str = ""
 ) -> CheckoffAuthorization:
-    _require(actor, "dues.record", authorization.member.branch_id)
+    require(actor, "dues.record", authorization.member.branch_id)
     authorization = CheckoffAuthorization.objects.select_for_update().get(pk=authorization.pk)
     if authorization.ended_on is not None:
         raise ValidationError(
@@ -434,7 +429,7 @@ def do_request_waiver(
 ) -> Waiver:
     """A hardship waiver request, by the member themselves or entered by the treasurer."""
     if actor is not None and not viewer_for(actor).is_self(member):
-        _require(actor, "dues.record", member.branch_id)
+        require(actor, "dues.record", member.branch_id)
     if not reason.strip():
         raise ValidationError({"reason": "Say briefly why you ask for a waiver."})
     if ends_on < starts_on:
@@ -501,7 +496,7 @@ def do_decide_waiver(
     (``ends_on``); it may not run longer than ``max_months``, which defaults to the
     `waivers.max_months` of the rules in force when the waiver starts."""
     member = waiver.member
-    _require(actor, "dues.record", member.branch_id)
+    require(actor, "dues.record", member.branch_id)
     if actor is not None and viewer_for(actor).is_self(member):
         raise PermissionDenied("Another officer must decide your own waiver.")
     if not decision_reason.strip():

@@ -136,6 +136,13 @@ class Viewer:
         return {office.role for office in self.offices}
 
 
+def require(actor: Any, capability: str, branch_id: int | None = None) -> None:
+    """The permission check every action makes: PermissionDenied unless the actor holds the
+    capability for that branch. ``actor=None`` is the administrator at the command line."""
+    if actor is not None:
+        viewer_for(actor).require(capability, branch_id)
+
+
 def viewer_for(user: Any, on: datetime.date | None = None) -> Viewer:
     """The Viewer for a user, cached on the user object for the request."""
     cached = getattr(user, "_rankfile_viewer", None)

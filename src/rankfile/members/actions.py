@@ -16,15 +16,10 @@ from django.utils import timezone
 
 from rankfile.audit.actions import append_event
 from rankfile.core import lifecycle
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require, viewer_for
 from rankfile.members.models import Branch, Member, MemberEvent, Office, Organization, Role
 
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "address")
-
-
-def _require(actor: Any, capability: str, branch_id: int | None = None) -> None:
-    if actor is not None:
-        viewer_for(actor).require(capability, branch_id)
 
 
 def _check_date(on: datetime.date, what: str = "date") -> None:
@@ -34,7 +29,7 @@ def _check_date(on: datetime.date, what: str = "date") -> None:
 
 @transaction.atomic
 def do_configure_organization(actor: Any, *, name: str, **settings: Any) -> Organization:
-    _require(actor, "office.manage")
+    require(actor, "office.manage")
     organization = Organization.objects.order_by("pk").first() or Organization()
     organization.name = name
     for key, value in settings.items():
@@ -59,7 +54,7 @@ def do_create_branch(
     parent: Branch | None = None,
     founded_on: datetime.date | None = None,
 ) -> Branch:
-    _require(actor, "office.manage")
+    require(actor, "office.manage")
     branch = Branch(name=name, slug=slug, parent=parent, founded_on=founded_on)
     branch.full_clean()
     branch.save()
@@ -103,7 +98,7 @@ def do_add_member(
     reason: str = "",
 ) -> Member:
     """Add a member with an `admitted` (or `applied`) event on ``joined_on``."""
-    _require(actor, "member.manage", branch.pk)
+    require(actor, "member.manage", branch.pk)
     _check_date(joined_on, "joining date")
     member = Member(
         member_number=member_number or next_member_number(),
@@ -182,9 +177,9 @@ def do_record_member_event(
 ) -> MemberEvent:
     """Record a lifecycle event (lapsed, reinstated, transferred, expelled, ...) with its
     reason. A transfer needs the right to manage members in both branches."""
-    _require(actor, "member.manage", member.branch_id)
+    require(actor, "member.manage", member.branch_id)
     if to_branch is not None:
-        _require(actor, "member.manage", to_branch.pk)
+        require(actor, "member.manage", to_branch.pk)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the record."})
     _check_date(on)
@@ -239,7 +234,7 @@ def do_resign(user: Any, member: Member, *, statement: str = "") -> MemberEvent:
 def do_update_member(actor: Any, member: Member, *, reason: str = "", **changes: Any) -> Member:
     """Change a member's names or contact details (by an officer, or by themselves)."""
     if actor is not None and not viewer_for(actor).is_self(member):
-        _require(actor, "member.manage", member.branch_id)
+        require(actor, "member.manage", member.branch_id)
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} here.")
@@ -279,7 +274,7 @@ def do_appoint(
 ) -> Office:
     """Give a member an office over a branch (with its sub-branches) or the whole
     organization (branch None)."""
-    _require(actor, "office.manage")
+    require(actor, "office.manage")
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     office = Office(
@@ -301,7 +296,7 @@ def do_appoint(
 
 @transaction.atomic
 def do_end_office(actor: Any, office: Office, *, ended_on: datetime.date, reason: str) -> Office:
-    _require(actor, "office.manage")
+    require(actor, "office.manage")
     office = Office.objects.select_for_update().get(pk=office.pk)
     office.ended_on = ended_on
     office.full_clean()

@@ -26,7 +26,7 @@ from rankfile.core.fairness import (
     equal_treatment_report,
     format_p,
 )
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require, viewer_for
 from rankfile.members.models import Branch, Member
 from rankfile.standing.bulk import MemberStanding, evaluate
 from rankfile.standing.models import EnforcementAction, EnforcementKind
@@ -51,8 +51,7 @@ def do_record_enforcement(
     on: datetime.date | None = None,
 ) -> EnforcementAction:
     """Put an officer's action about one member's standing on the record."""
-    if actor is not None:
-        viewer_for(actor).require("standing.enforce", member.branch_id)
+    require(actor, "standing.enforce", member.branch_id)
     errors = {}
     if kind not in EnforcementKind.values:
         errors["kind"] = f"{kind!r} is not a kind of enforcement action."
