@@ -32,6 +32,7 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     )
 
 
-from rankfile.api import members  # noqa: E402  (routes register on the api object)
+from rankfile.api import members, standing  # noqa: E402  (routes register on the api object)
 
 api.add_router("/", members.router)
+api.add_router("/", standing.router)

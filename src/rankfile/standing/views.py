@@ -20,7 +20,7 @@ from rankfile.members.access import access_branch, access_member, viewer_for
 from rankfile.members.models import Member
 from rankfile.standing import enforcement, notices
 from rankfile.standing.bulk import evaluate
-from rankfile.standing.facts import determine_member
+from rankfile.standing.facts import access_standing, determine_member
 from rankfile.standing.forms import AsOfForm, EnforcementForm, PeriodForm, SnapshotForm
 from rankfile.standing.models import RuleSetVersion, Snapshot
 from rankfile.standing.rulesets import NoRulesInForce, find_version, previous_version, rules_of
@@ -67,14 +67,7 @@ def my_standing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def member_standing(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = access_member(request.user, member_id)
-    viewer = viewer_for(request.user)
-    if not (
-        viewer.is_self(member)
-        or viewer.can("standing.view", member.branch_id)
-        or viewer.can("appeals.review", member.branch_id)
-    ):
-        raise PermissionDenied("A member's standing is shown to them and their branch officers.")
+    member = access_standing(request.user, member_id)
     return render(request, "standing/member.html", _standing_context(request, member))
 
 
