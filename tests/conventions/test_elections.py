@@ -247,3 +247,35 @@ def test_the_roll_is_read_in_three_queries(published, django_assert_num_queries)
         roll = credentials_roll(published.convention)
         names = [seat.member.full_name for entry in roll for seat in entry.delegates]
     assert len(names) == 5
+
+
+def test_a_returning_delegate_gets_the_seat_back_and_the_alternate_waits_again(client, published):
+    from rankfile.conventions.elections import do_return_to_seat
+
+    east = election(published, "east")
+    good = east_in_good_standing(published)
+    record_election_result(east, good[:3], good[3:5], "Hand count")
+    [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
+    absent = entry.delegates[0]
+    with pytest.raises(ValidationError, match="not marked absent"):
+        do_return_to_seat(published.credentials, absent, reason="Back")
+    do_seat_alternate(published.credentials, absent, reason="Late train")
+
+    client.force_login(published.credentials)
+    url = reverse("convention_return_to_seat", args=["ninth", absent.pk])
+    assert client.post(url, {"reason": " "}).status_code == 302  # refused with a message
+    [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
+    assert entry.delegates[0].status == SeatStatus.ABSENT
+    response = client.post(url, {"reason": "Arrived for the afternoon session"}, follow=True)
+    assert "has their seat back" in response.content.decode()
+
+    [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
+    assert [s.status for s in entry.delegates] == [SeatStatus.CREDENTIALED] * 3
+    assert [s.status for s in entry.alternates] == [SeatStatus.WAITING] * 2
+    assert entry.alternates[0].replaces is None and entry.seated == 3
+    event = AuditEvent.objects.get(action="convention.return_to_seat")
+    assert event.payload["returned"] == good[0].member_number
+    assert event.payload["back_to_waiting"] == good[3].member_number
+    # The alternate is first in line again for the next absence.
+    seated = do_seat_alternate(published.credentials, entry.delegates[2], reason="Ill")
+    assert seated.member == good[3]

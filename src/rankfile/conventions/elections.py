@@ -326,6 +326,62 @@ def do_seat_alternate(
     return alternate
 
 
+@transaction.atomic
+def do_return_to_seat(actor: Any, returning: Credential, *, reason: str) -> Credential:
+    """Give an absent delegate (or a seated alternate who had left) their seat back: the
+    alternate who sat in their place goes back to waiting, first in line again."""
+    require_manager(actor)
+    returning = (
+        Credential.objects.select_for_update()
+        .select_related("result__election__branch", "result__election__convention", "member")
+        .get(pk=returning.pk)
+    )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the seat goes back."})
+    if not returning.result.current:
+        raise ValidationError("That result has been replaced.")
+    if returning.status != SeatStatus.ABSENT:
+        raise ValidationError(f"{returning.member} is not marked absent.")
+    substitute = (
+        Credential.objects.select_for_update()
+        .select_related("member")
+        .filter(replaces=returning)
+        .first()
+    )
+    if substitute is None or substitute.status != SeatStatus.SEATED:
+        raise ValidationError(
+            f"The alternate who took {returning.member}'s seat does not hold it now; "
+            "give it back from that alternate first."
+        )
+    substitute.status = SeatStatus.WAITING
+    substitute.replaces = None
+    substitute.seated_reason = ""
+    substitute.seated_by = None
+    substitute.seated_at = None
+    substitute.save()
+    returning.status = (
+        SeatStatus.CREDENTIALED if returning.kind == SeatKind.DELEGATE else SeatStatus.SEATED
+    )
+    returning.save(update_fields=["status"])
+    election = returning.result.election
+    append_event(
+        actor=actor,
+        action="convention.return_to_seat",
+        target=returning,
+        member=returning.member,
+        branch=election.branch,
+        reason=reason,
+        payload={
+            "convention": election.convention.slug,
+            "branch": election.branch.slug,
+            "returned": returning.member.member_number,
+            "back_to_waiting": substitute.member.member_number,
+        },
+    )
+    return returning
+
+
 @dataclass
 class RollBranch:
     """One branch on the credentials roll."""

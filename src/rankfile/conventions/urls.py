@@ -31,6 +31,11 @@ urlpatterns = [
         name="convention_seat_alternate",
     ),
     path(
+        "<slug:slug>/credentials/<int:credential_id>/return/",
+        views_elections.return_to_seat,
+        name="convention_return_to_seat",
+    ),
+    path(
         "<slug:slug>/elections/<slug:branch_slug>/",
         views_elections.election_page,
         name="convention_election",

@@ -222,3 +222,26 @@ def seat_alternate(request: HttpRequest, slug: str, credential_id: int) -> HttpR
         else:
             messages.success(request, f"{seated.member} seated in place of {absent.member}.")
     return redirect("convention_credentials", slug)
+
+
+@login_required
+@require_POST
+def return_to_seat(request: HttpRequest, slug: str, credential_id: int) -> HttpResponse:
+    convention = access_convention(request.user, slug)
+    actions.require_manager(request.user)
+    returning = get_object_or_404(
+        Credential.objects.select_related("member"),
+        pk=credential_id,
+        result__election__convention=convention,
+    )
+    form = SeatAlternateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason to give the seat back.")
+    else:
+        try:
+            elections.do_return_to_seat(request.user, returning, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{returning.member} has their seat back.")
+    return redirect("convention_credentials", slug)
