@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from rankfile.dues.actions import do_record_payment, do_request_waiver
+from rankfile.dues.actions import do_record_payment
 from rankfile.dues.models import Payment, RemittanceException, StagedImport, Waiver
+from rankfile.dues.waivers import do_request_waiver
 
 REASON = "My hours were cut in half"
 

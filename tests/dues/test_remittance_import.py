@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from rankfile.dues.actions import do_authorize_checkoff, do_resolve_exception, do_set_plan
+from rankfile.dues.actions import do_resolve_exception, do_set_plan
+from rankfile.dues.checkoff import do_authorize_checkoff
 from rankfile.dues.importing import ImportRefused, do_import_remittance
 from rankfile.dues.models import Payment, RemittanceException
 

@@ -60,7 +60,7 @@ def history(people: Any, adopted: Any) -> Any:
     2024-07-01); treasurer on checkoff (good); appeals paid to 2024-06-30 (good, until
     2024-08-01); member paid nothing (lost); other paid to 2024-03-31 (lost); south_member
     paid to 2024-03-31 but resigned on 2024-03-01 (not a member)."""
-    from rankfile.dues.actions import do_authorize_checkoff
+    from rankfile.dues.checkoff import do_authorize_checkoff
     from rankfile.members.actions import do_record_member_event
 
     pay(people.admin, datetime.date(2024, 12, 31))

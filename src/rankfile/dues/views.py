@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from rankfile.dues import actions, forms
+from rankfile.dues.checkoff import do_authorize_checkoff, do_end_checkoff
 from rankfile.dues.importing import ImportRefused, do_import_payments, do_import_remittance
 from rankfile.dues.models import (
     CheckoffAuthorization,
@@ -25,6 +26,7 @@ from rankfile.dues.models import (
     StagedImport,
     Waiver,
 )
+from rankfile.dues.waivers import can_see_waiver_reasons, do_decide_waiver, do_request_waiver
 from rankfile.members.access import access_member, viewer_for
 from rankfile.members.models import Member
 
@@ -56,7 +58,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     form = forms.WaiverRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_request_waiver(request.user, member, **form.cleaned_data)
+            do_request_waiver(request.user, member, **form.cleaned_data)
         except ValidationError as error:
             forms.show_errors(form, error)
         else:
@@ -77,7 +79,7 @@ def _member_page(
     can_record = viewer.can("dues.record", member.branch_id)
     context = _dues_of(member) | {
         "can_record": can_record,
-        "show_reasons": actions.can_see_waiver_reasons(request.user, member),
+        "show_reasons": can_see_waiver_reasons(request.user, member),
         "payment_form": forms.PaymentForm(),
         "plan_form": forms.PlanForm(),
         "checkoff_form": forms.CheckoffForm(),
@@ -176,7 +178,7 @@ def authorize_checkoff(request: HttpRequest, member_id: int) -> HttpResponse:
         member,
         form,
         "checkoff_form",
-        lambda data: actions.do_authorize_checkoff(request.user, member, **data),
+        lambda data: do_authorize_checkoff(request.user, member, **data),
         "Checkoff authorization recorded.",
     )
 
@@ -192,7 +194,7 @@ def end_checkoff(request: HttpRequest, checkoff_id: int) -> HttpResponse:
         member,
         form,
         "end_checkoff_form",
-        lambda data: actions.do_end_checkoff(request.user, checkoff, **data),
+        lambda data: do_end_checkoff(request.user, checkoff, **data),
         "Checkoff authorization ended.",
     )
 
@@ -207,7 +209,7 @@ def request_waiver_for(request: HttpRequest, member_id: int) -> HttpResponse:
         member,
         form,
         "waiver_form",
-        lambda data: actions.do_request_waiver(request.user, member, **data),
+        lambda data: do_request_waiver(request.user, member, **data),
         "Waiver request entered.",
     )
 
@@ -223,7 +225,7 @@ def decide_waiver(request: HttpRequest, waiver_id: int) -> HttpResponse:
         member,
         form,
         f"decide_form_{waiver.pk}",
-        lambda data: actions.do_decide_waiver(
+        lambda data: do_decide_waiver(
             request.user,
             waiver,
             grant=data["decision"] == "grant",
