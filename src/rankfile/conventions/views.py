@@ -20,15 +20,7 @@ from rankfile.conventions.forms import ComputeForm, ConventionForm, PublishForm
 from rankfile.conventions.models import ApportionmentTable, Convention, DelegateElection
 from rankfile.members.access import viewer_for
 from rankfile.standing.models import Snapshot
-
-
-def form_errors(form: Any, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+from rankfile.web.forms import show_errors
 
 
 def access_convention(user: Any, slug: str) -> Convention:
@@ -136,7 +128,7 @@ def convention_form(request: HttpRequest, slug: str | None = None) -> HttpRespon
                     )
                     messages.success(request, "Convention changed.")
             except ValidationError as error:
-                form_errors(form, error)
+                show_errors(form, error)
             else:
                 return redirect("convention", convention.slug)
         status = 400
@@ -231,7 +223,7 @@ def compute(request: HttpRequest, slug: str) -> HttpResponse:
                 cutoff_note=form.cleaned_data["cutoff_note"],
             )
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request, f"Apportionment no. {table.number} computed. Check it, then publish it."
@@ -253,7 +245,7 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 request.user, table, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request, f"Apportionment no. {table.number} published to every member."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,10 +15,11 @@ from django.views.decorators.http import require_POST
 from rankfile.conventions import actions, elections
 from rankfile.conventions.forms import NominateForm, ResultForm, SeatAlternateForm
 from rankfile.conventions.models import Candidate, Credential, DelegateElection, SeatStatus
-from rankfile.conventions.views import access_convention, form_errors
+from rankfile.conventions.views import access_convention
 from rankfile.members.access import viewer_for
 from rankfile.members.models import Member
 from rankfile.standing.models import SnapshotEntry
+from rankfile.web.forms import show_errors
 
 
 def access_election(user: Any, slug: str, branch_slug: str) -> DelegateElection:
@@ -104,7 +106,7 @@ def stand(request: HttpRequest, slug: str, branch_slug: str) -> HttpResponse:
         elections.do_stand(request.user, election, member)
     except ValidationError as error:
         if form is not None:
-            form_errors(form, error)
+            show_errors(form, error)
             return _election_page(request, election, nominate_form=form, status=400)
         messages.error(request, " ".join(error.messages))
     else:
@@ -151,7 +153,7 @@ def record_result(request: HttpRequest, slug: str, branch_slug: str) -> HttpResp
                     reason=data["reason"],
                 )
             except ValidationError as error:
-                form_errors(form, error)
+                show_errors(form, error)
             else:
                 messages.success(request, "Result recorded.")
                 return redirect("convention_election", slug, branch_slug)
@@ -199,49 +201,58 @@ def credentials(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def seat_alternate(request: HttpRequest, slug: str, credential_id: int) -> HttpResponse:
+def _change_seat(
+    request: HttpRequest,
+    slug: str,
+    credential_id: int,
+    act: Callable[..., Credential],
+    *,
+    needs_reason: str,
+    done: Callable[[Credential, Credential], str],
+) -> HttpResponse:
+    """Apply a credentials-committee action to one seat of the convention, with the reason
+    from the report's form; the outcome or the refusal comes back as a message."""
     convention = access_convention(request.user, slug)
     actions.require_manager(request.user)
-    absent = get_object_or_404(
+    credential = get_object_or_404(
         Credential.objects.select_related("member"),
         pk=credential_id,
         result__election__convention=convention,
     )
     form = SeatAlternateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the reason to seat an alternate.")
+        messages.error(request, needs_reason)
     else:
         try:
-            seated = elections.do_seat_alternate(
-                request.user, absent, reason=form.cleaned_data["reason"]
-            )
+            changed = act(request.user, credential, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{seated.member} seated in place of {absent.member}.")
+            messages.success(request, done(credential, changed))
     return redirect("convention_credentials", slug)
+
+
+@login_required
+@require_POST
+def seat_alternate(request: HttpRequest, slug: str, credential_id: int) -> HttpResponse:
+    return _change_seat(
+        request,
+        slug,
+        credential_id,
+        elections.do_seat_alternate,
+        needs_reason="Give the reason to seat an alternate.",
+        done=lambda absent, seated: f"{seated.member} seated in place of {absent.member}.",
+    )
 
 
 @login_required
 @require_POST
 def return_to_seat(request: HttpRequest, slug: str, credential_id: int) -> HttpResponse:
-    convention = access_convention(request.user, slug)
-    actions.require_manager(request.user)
-    returning = get_object_or_404(
-        Credential.objects.select_related("member"),
-        pk=credential_id,
-        result__election__convention=convention,
+    return _change_seat(
+        request,
+        slug,
+        credential_id,
+        elections.do_return_to_seat,
+        needs_reason="Give the reason to give the seat back.",
+        done=lambda returning, _seat: f"{returning.member} has their seat back.",
     )
-    form = SeatAlternateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the reason to give the seat back.")
-    else:
-        try:
-            elections.do_return_to_seat(request.user, returning, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"{returning.member} has their seat back.")
-    return redirect("convention_credentials", slug)

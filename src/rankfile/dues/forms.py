@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from rankfile.dues.models import CheckoffKind, DuesBracket, DuesPlan, Method
 from rankfile.web.forms import Form
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's errors on the form: on the field they name when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class PaymentForm(Form):

@@ -29,6 +29,7 @@ from rankfile.dues.models import (
 from rankfile.dues.waivers import can_see_waiver_reasons, do_decide_waiver, do_request_waiver
 from rankfile.members.access import access_member, viewer_for
 from rankfile.members.models import Member
+from rankfile.web.forms import show_errors
 
 
 def _dues_of(member: Member) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         try:
             do_request_waiver(request.user, member, **form.cleaned_data)
         except ValidationError as error:
-            forms.show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Your waiver request was sent to the treasurer.")
             return redirect("dues:mine")
@@ -115,7 +116,7 @@ def _post_for_member(
         try:
             act(form.cleaned_data)
         except ValidationError as error:
-            forms.show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("dues:member", member_id=member.pk)
@@ -345,7 +346,7 @@ def resolve_exception(request: HttpRequest, exception_id: int) -> HttpResponse:
                     member=member,
                 )
             except ValidationError as error:
-                forms.show_errors(form, error)
+                show_errors(form, error)
             else:
                 messages.success(request, f"Line {exception.line} resolved.")
                 return redirect("dues:exceptions")

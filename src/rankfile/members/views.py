@@ -15,16 +15,9 @@ from rankfile.members import actions
 from rankfile.members.access import access_branch, access_member, viewer_for, visible_members
 from rankfile.members.forms import ContactForm, DirectoryFilterForm, RecordEventForm
 from rankfile.members.models import Branch, Member, Office, Organization
+from rankfile.web.forms import show_errors
 
 PAGE_SIZE = 50
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -107,7 +100,7 @@ def record_event(request: HttpRequest, member_id: int) -> HttpResponse:
                 to_branch=form.cleaned_data["to_branch"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Recorded.")
             return redirect(member)
