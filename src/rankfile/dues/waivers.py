@@ -6,6 +6,7 @@ The reasons are private to the member and the treasurer's office: never in the a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -14,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from rankfile.audit.actions import append_event
+from rankfile.core.cutoffs import waiver_counts_until
+from rankfile.core.rules import RuleSet
 from rankfile.dues.models import Waiver, WaiverStatus
-from rankfile.dues.periods import add_months
 from rankfile.members.access import require, viewer_for
 from rankfile.members.models import Member
 
@@ -79,15 +81,30 @@ def do_request_waiver(
     return waiver
 
 
-def _waiver_cap(on: datetime.date) -> int | None:
+def _rules_when_starting(on: datetime.date) -> RuleSet | None:
     # Imported here: the standing app reads the dues tables, so dues may not import it at
     # module level.
     from rankfile.standing.rulesets import NoRulesInForce, rules_of, version_in_force
 
     try:
-        return rules_of(version_in_force(on)).waiver_max_months
+        return rules_of(version_in_force(on))
     except NoRulesInForce:
         return None
+
+
+def _latest_end(
+    starts_on: datetime.date, max_months: int | None
+) -> tuple[int, datetime.date] | None:
+    """(months, the last day) a waiver starting on ``starts_on`` may run: the last day it can
+    count under ``waivers.max_months`` of the rules in force when it starts (or ``max_months``),
+    reckoned by the same month arithmetic as the standing rules. None: no limit."""
+    rules = _rules_when_starting(starts_on)
+    if max_months is not None:
+        rules = dataclasses.replace(rules or RuleSet(name="cap"), waiver_max_months=max_months)
+    if rules is None or rules.waiver_max_months is None:
+        return None
+    last = waiver_counts_until(rules, starts_on)
+    return (rules.waiver_max_months, last) if last is not None else None
 
 
 @transaction.atomic
@@ -118,16 +135,11 @@ def do_decide_waiver(
             raise ValidationError(
                 {"ends_on": f"The waiver ends ({ends_on}) before it starts ({waiver.starts_on})."}
             )
-        if max_months is None:
-            max_months = _waiver_cap(waiver.starts_on)
-        if max_months is not None:
-            latest = add_months(waiver.starts_on, max_months) - datetime.timedelta(days=1)
-            if ends_on > latest:
-                raise ValidationError(
-                    {
-                        "ends_on": f"A waiver may last at most {max_months} months: end it by {latest}."
-                    }
-                )
+        cap = _latest_end(waiver.starts_on, max_months)
+        if cap is not None and ends_on > cap[1]:
+            raise ValidationError(
+                {"ends_on": f"A waiver may last at most {cap[0]} months: end it by {cap[1]}."}
+            )
         waiver.ends_on = ends_on
     waiver.status = WaiverStatus.GRANTED if grant else WaiverStatus.REFUSED
     waiver.decided_by = actor
