@@ -116,6 +116,16 @@ HAS_EVENTS = (
 )
 
 
+def _on_roll() -> str:
+    """SQL over the facts row ``f``: a member on the date (joined by then, and their status
+    then is member), whatever the length of membership the rules ask for standing."""
+    to_member = ", ".join(f"'{kind}'" for kind in _TO_MEMBER)
+    return (
+        f"(CASE WHEN {HAS_EVENTS} > 0 THEN f.last_kind IN ({to_member}) "
+        f"ELSE f.status = '{lifecycle.MEMBER}' END) AND f.joined <= %(d)s"
+    )
+
+
 def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, str, dict[str, Any]]:
     """(membership, dues and activity conditions, parameters) as SQL over the facts row ``f``."""
     params: dict[str, Any] = {
@@ -123,11 +133,7 @@ def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, str, di
         "waiver_earliest": cutoffs.waiver_earliest_start(rules, as_of) or EARLIEST,
         "joined_cutoff": cutoffs.joined_cutoff_date(rules, as_of),
     }
-    to_member = ", ".join(f"'{kind}'" for kind in _TO_MEMBER)
-    membership = (
-        f"(CASE WHEN {HAS_EVENTS} > 0 THEN f.last_kind IN ({to_member}) "
-        f"ELSE f.status = '{lifecycle.MEMBER}' END) AND f.joined <= %(d)s"
-    )
+    membership = _on_roll()
     if rules.min_days_before_cutoff:
         membership += " AND f.joined <= %(joined_cutoff)s"
     activity = "1 = 1"
@@ -156,6 +162,7 @@ class MemberStanding:
     branch_id: int
     in_good_standing: bool
     is_member: bool  # the membership criteria pass (status on the date, length of membership)
+    on_roll: bool  # a member on the date (status then), whatever the length of membership
     dues_counted_as_paid: bool
     paid_through: datetime.date | None
     suspended: bool
@@ -179,8 +186,8 @@ def evaluate(
         ids = sorted(int(b) for b in branch_ids) or [0]
         where = f"WHERE f.branch_on IN ({', '.join(str(b) for b in ids)})"
     # Only constants of our own and integer ids are formatted in; dates are bound parameters.
-    outer = "SELECT f.*, {} AS has_events, CASE WHEN {} THEN 1 ELSE 0 END AS member_ok, CASE WHEN {} THEN 1 ELSE 0 END AS dues_ok, CASE WHEN {} THEN 1 ELSE 0 END AS activity_ok FROM ({}) f {} ORDER BY f.member_number"
-    sql = outer.format(HAS_EVENTS, membership, dues, activity, FACTS_SQL, where)
+    outer = "SELECT f.*, {} AS has_events, CASE WHEN {} THEN 1 ELSE 0 END AS on_roll, CASE WHEN {} THEN 1 ELSE 0 END AS member_ok, CASE WHEN {} THEN 1 ELSE 0 END AS dues_ok, CASE WHEN {} THEN 1 ELSE 0 END AS activity_ok FROM ({}) f {} ORDER BY f.member_number"
+    sql = outer.format(HAS_EVENTS, _on_roll(), membership, dues, activity, FACTS_SQL, where)
     suspension = cutoffs.suspension_cutoff_date(rules, as_of)
     with connection.cursor() as cursor:
         postgres = connection.vendor == "postgresql"
@@ -211,6 +218,7 @@ def _standing(
         branch_id=row[2],
         in_good_standing=good,
         is_member=member_ok,
+        on_roll=bool(row[-4]),
         dues_counted_as_paid=dues_ok,
         paid_through=through,
         suspended=suspended,
