@@ -66,8 +66,8 @@ SELECT m.id AS id, m.member_number AS member_number,
      AND e.kind <> 'transferred' AND e."on" <= %(d)s
      ORDER BY e."on" DESC, e.id DESC LIMIT 1) AS last_kind,
   (SELECT p.covers_through FROM dues_payment p WHERE p.member_id = m.id
-     AND p.reverses_id IS NULL AND p.received_on <= %(d)s
-     AND p.id NOT IN (SELECT r.reverses_id FROM dues_payment r WHERE r.reverses_id IS NOT NULL)
+     AND p.reverses_id IS NULL AND p.received_on <= %(d)s{paid_recorded}
+     AND p.id NOT IN (SELECT r.reverses_id FROM dues_payment r WHERE r.reverses_id IS NOT NULL{reversal_recorded})
      ORDER BY p.covers_through DESC LIMIT 1) AS paid_through,
   COALESCE(c.checkoff_runs, 0) AS checkoff_runs, c.checkoff_ended AS checkoff_ended,
   COALESCE(w.waiver_counts, 0) AS waiver_counts,
@@ -175,19 +175,38 @@ def _date(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value)[:10])
 
 
+def _ids(values: Collection[int]) -> str:
+    return ", ".join(str(v) for v in sorted(int(v) for v in values) or [0])
+
+
 def evaluate(
-    rules: RuleSet, as_of: datetime.date, *, branch_ids: Collection[int] | None = None
+    rules: RuleSet,
+    as_of: datetime.date,
+    *,
+    branch_ids: Collection[int] | None = None,
+    member_ids: Collection[int] | None = None,
+    recorded_by: datetime.datetime | None = None,
 ) -> Iterator[MemberStanding]:
     """Every member's standing on ``as_of`` under ``rules``, in member-number order
-    (only those whose branch on that date is in ``branch_ids``, when given)."""
+    (only those whose branch on that date is in ``branch_ids``, and only ``member_ids``, when
+    given). With ``recorded_by``, the standing an officer could have known then: payments and
+    reversals recorded after that moment do not count."""
     membership, dues, activity, params = _conditions(rules, as_of)
-    where = ""
+    filters = []
     if branch_ids is not None:
-        ids = sorted(int(b) for b in branch_ids) or [0]
-        where = f"WHERE f.branch_on IN ({', '.join(str(b) for b in ids)})"
+        filters.append(f"f.branch_on IN ({_ids(branch_ids)})")
+    if member_ids is not None:
+        filters.append(f"f.id IN ({_ids(member_ids)})")
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    facts_sql = FACTS_SQL.replace("{paid_recorded}", "").replace("{reversal_recorded}", "")
+    if recorded_by is not None:
+        params["recorded_by"] = connection.ops.adapt_datetimefield_value(recorded_by)
+        facts_sql = FACTS_SQL.replace(
+            "{paid_recorded}", " AND p.recorded_at <= %(recorded_by)s"
+        ).replace("{reversal_recorded}", " AND r.recorded_at <= %(recorded_by)s")
     # Only constants of our own and integer ids are formatted in; dates are bound parameters.
     outer = "SELECT f.*, {} AS has_events, CASE WHEN {} THEN 1 ELSE 0 END AS on_roll, CASE WHEN {} THEN 1 ELSE 0 END AS member_ok, CASE WHEN {} THEN 1 ELSE 0 END AS dues_ok, CASE WHEN {} THEN 1 ELSE 0 END AS activity_ok FROM ({}) f {} ORDER BY f.member_number"
-    sql = outer.format(HAS_EVENTS, _on_roll(), membership, dues, activity, FACTS_SQL, where)
+    sql = outer.format(HAS_EVENTS, _on_roll(), membership, dues, activity, facts_sql, where)
     suspension = cutoffs.suspension_cutoff_date(rules, as_of)
     with connection.cursor() as cursor:
         postgres = connection.vendor == "postgresql"
