@@ -59,6 +59,14 @@ def do_request_waiver(
                 f"for {clash.starts_on} to {clash.ends_on}."
             }
         )
+    waiting = Waiver.objects.filter(member=member, status=WaiverStatus.REQUESTED).first()
+    if waiting is not None and actor is not None and viewer_for(actor).is_self(member):
+        raise ValidationError(
+            {
+                "starts_on": f"Your request for {waiting.starts_on} to {waiting.ends_on} is "
+                "awaiting the treasurer's decision: one request at a time."
+            }
+        )
     waiver = Waiver.objects.create(
         member=member,
         starts_on=starts_on,

@@ -72,6 +72,7 @@ SELECT m.id AS id, m.member_number AS member_number,
   COALESCE(c.checkoff_runs, 0) AS checkoff_runs, c.checkoff_ended AS checkoff_ended,
   COALESCE(w.waiver_counts, 0) AS waiver_counts,
   COALESCE(w.waiver_not_granted, 0) AS waiver_not_granted,
+  COALESCE(w.waiver_pending, 0) AS waiver_pending,
   COALESCE(w.waiver_running, 0) AS waiver_running, w.waiver_ended AS waiver_ended,
   lt.lifetime_since AS lifetime_since
 FROM members_member m
@@ -91,6 +92,8 @@ LEFT JOIN (
         AND w.starts_on >= %(waiver_earliest)s THEN 1 ELSE 0 END) AS waiver_counts,
     MAX(CASE WHEN w.status <> 'granted' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
         THEN 1 ELSE 0 END) AS waiver_not_granted,
+    MAX(CASE WHEN w.status = 'requested' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
+        THEN 1 ELSE 0 END) AS waiver_pending,
     MAX(CASE WHEN w.status = 'granted' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
         THEN 1 ELSE 0 END) AS waiver_running,
     MAX(CASE WHEN w.status = 'granted' AND w.ends_on < %(d)s THEN w.ends_on END) AS waiver_ended
@@ -105,7 +108,7 @@ LEFT JOIN (
 
 COLUMNS = (
     "id member_number branch_on joined status last_kind paid_through checkoff_runs "
-    "checkoff_ended waiver_counts waiver_not_granted waiver_running waiver_ended lifetime_since "
+    "checkoff_ended waiver_counts waiver_not_granted waiver_pending waiver_running waiver_ended lifetime_since "
     "has_events"
 ).split()
 # Whether the member has lifecycle events at all: looked up only when none is dated on or
@@ -260,7 +263,9 @@ def reasons(f: dict[str, Any], rules: RuleSet, as_of: datetime.date, *, dues_ok:
     checkoff_ended = _date(f["checkoff_ended"])
     waiver_ended = _date(f["waiver_ended"])
     waivers = []
-    if f["waiver_not_granted"]:
+    if f["waiver_pending"]:
+        waivers.append(Waiver(as_of, as_of, granted=False, pending=True))
+    elif f["waiver_not_granted"]:
         waivers.append(Waiver(as_of, as_of, granted=False))
     elif f["waiver_running"]:
         waivers.append(Waiver(as_of, as_of, granted=True))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rankfile.core.rules import describe_rules, diff_rules
+from rankfile.dues.owed import dues_owed, how_to_pay
 from rankfile.members.access import access_branch, access_member, viewer_for
 from rankfile.members.models import Member
 from rankfile.standing import enforcement, notices
@@ -48,7 +49,9 @@ def _standing_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         context["no_rules"] = str(error)
     else:
         context["version"] = version
-        context["result"] = determine_member(member, as_of, version=version)
+        result = context["result"] = determine_member(member, as_of, version=version)
+        context["owed"] = dues_owed(member, as_of, result.paid_through)
+        context["how_to_pay"] = how_to_pay()
     if viewer.is_self(member) or viewer.can("appeals.review", member.branch_id):
         context["actions"] = enforcement.visible_enforcement(request.user, member)
     context["is_self"] = viewer.is_self(member)
