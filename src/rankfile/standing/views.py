@@ -140,7 +140,12 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     shown = in_force or (versions[0] if versions else None)
     if request.GET.get("version", "").isdigit():
         shown = get_object_or_404(RuleSetVersion, pk=int(request.GET["version"]))
-    context: dict[str, Any] = {"versions": versions, "in_force": in_force, "shown": shown}
+    context: dict[str, Any] = {
+        "versions": versions,
+        "in_force": in_force,
+        "shown": shown,
+        "can_adopt": viewer_for(request.user).can_everywhere("office.manage"),
+    }
     if shown is not None:
         rules = rules_of(shown)
         # The version, date and decision adopted are shown from the record, not the file.
