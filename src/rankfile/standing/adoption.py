@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from rankfile.core.rules import RuleChange, RuleSet, RulesError, diff_rules, parse_rules
+from rankfile.core.rules import RuleChange, RulesError, RuleSet, diff_rules, parse_rules
 from rankfile.members.models import Branch
 from rankfile.standing.bulk import evaluate
 from rankfile.standing.rulesets import NoRulesInForce, rules_of, version_in_force
