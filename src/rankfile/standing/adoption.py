@@ -38,17 +38,19 @@ class Impact:
     by_branch: list[BranchImpact] = field(default_factory=list)
 
 
-def parse_proposal(text: str, effective_on: datetime.date | None) -> RuleSet:
-    """The proposed rules, or a ValidationError naming the field (as adoption would)."""
+def parse_proposal(text: str, effective_on: datetime.date | None) -> tuple[RuleSet, datetime.date]:
+    """The proposed rules and the day they would come into force, or a ValidationError naming
+    the field (as adoption would)."""
     try:
         rules = parse_rules(text, source_name="the proposal")
     except RulesError as error:
         raise ValidationError({"text": str(error)}) from None
-    if (effective_on or rules.effective_on) is None:
+    effective = effective_on or rules.effective_on
+    if effective is None:
         raise ValidationError(
             {"effective_on": "Give rule_set.effective_on in the file or an effective date."}
         )
-    return rules
+    return rules, effective
 
 
 def adoption_impact(
@@ -64,7 +66,8 @@ def adoption_impact(
     before: dict[int, bool] = {}
     if current is not None:
         before = {r.member_id: r.in_good_standing for r in evaluate(rules_of(current), as_of)}
-    gain, lose = [], []
+    gain: list[int] = []
+    lose: list[int] = []
     branch_of: dict[int, int] = {}
     for row in evaluate(rules, as_of):
         was = before.get(row.member_id, False)

@@ -55,7 +55,7 @@ def adopt_rules(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            rules = parse_proposal(data["text"], data["effective_on"])
+            rules, effective = parse_proposal(data["text"], data["effective_on"])
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -74,9 +74,7 @@ def adopt_rules(request: HttpRequest) -> HttpResponse:
                         request, f"Adopted: {version.name} {version.version}, on the record."
                     )
                     return redirect(f"{reverse('standing_rules')}?version={version.pk}")
-            impact = adoption_impact(
-                rules, data["effective_on"] or rules.effective_on, data["compare_on"]
-            )
+            impact = adoption_impact(rules, effective, data["compare_on"])
             show = "names" in request.POST
             context.update(
                 impact=impact,
