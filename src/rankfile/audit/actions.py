@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rankfile.audit.models import AuditEvent, AuditHead
-from rankfile.core.chain import GENESIS_HASH, event_hash
+from rankfile.core.chain import CURRENT_FORMAT, GENESIS_HASH, event_hash
 
 if TYPE_CHECKING:
     from rankfile.accounts.models import User
@@ -21,8 +21,10 @@ def actor_label(actor: User | None) -> str:
 
 
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    """The fields of an event as the chain hashes them (see rankfile.core.chain)."""
-    return {
+    """The fields of an event as the chain hashes them (see rankfile.core.chain), with the
+    event's format, which says which of them its hash covers."""
+    fields = {
+        "format": event.format,
         "seq": event.seq,
         "at": event.at.isoformat(timespec="microseconds"),
         "actor": event.actor_label,
@@ -32,6 +34,11 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         "reason": event.reason,
         "payload": event.payload,
     }
+    if event.format >= 2:
+        fields.update(
+            target_label=event.target_label, member=event.member_id, branch=event.branch_id
+        )
+    return fields
 
 
 def check_payload(value: Any, path: str = "payload") -> None:
@@ -99,6 +106,7 @@ def append_event(
         member=member,
         branch=branch,
         prev_hash=head.hash,
+        format=CURRENT_FORMAT,
     )
     event.hash = event_hash(hashed_fields(event), head.hash)
     event.save(force_insert=True)
