@@ -14,7 +14,7 @@ from django.utils import timezone
 from rankfile.core.dates import add_months
 from rankfile.demo import load_demo
 from rankfile.dues.importing import do_import_payments
-from rankfile.members.importing import apply_import
+from rankfile.members.importing import do_apply_import
 from rankfile.members.table_statistics import ANALYZE_FROM_ROWS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,7 +65,7 @@ def test_a_large_members_import_leaves_fresh_statistics(people, members_csv):
         for n in range(ANALYZE_FROM_ROWS)
     ]
     since = forget_statistics()
-    plan = apply_import(members_csv(rows), file_name="big.csv", actor=people.admin)
+    plan = do_apply_import(members_csv(rows), file_name="big.csv", actor=people.admin)
     assert plan.applied
     assert analyzed_since("members_member", since)
     assert analyzed_since("members_memberevent", since)
@@ -74,7 +74,7 @@ def test_a_large_members_import_leaves_fresh_statistics(people, members_csv):
 def test_a_small_members_import_leaves_the_statistics_to_the_database(people, members_csv):
     since = forget_statistics()
     row = ["5000", "Ann", "Lee", "ann@example.org", "", "east", "2021-03-04", ""]
-    assert apply_import(members_csv([row]), file_name="one.csv", actor=people.admin).applied
+    assert do_apply_import(members_csv([row]), file_name="one.csv", actor=people.admin).applied
     assert not analyzed_since("members_member", since)
 
 

@@ -7,14 +7,14 @@ import pytest
 
 from rankfile.cli import main
 from rankfile.standing.models import ImmutableError, Snapshot
-from rankfile.standing.snapshots import create_snapshot, do_publish_snapshot, verify_snapshot
+from rankfile.standing.snapshots import do_create_snapshot, do_publish_snapshot, verify_snapshot
 from tests.standing.conftest import ON
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_freezes_every_member_with_the_rule_version_and_a_hash(history, adopted):
-    snapshot = create_snapshot(history.admin, ON, "Convention 2024 credentials")
+    snapshot = do_create_snapshot(history.admin, ON, "Convention 2024 credentials")
     assert snapshot.rule_version == adopted
     assert (snapshot.members_counted, snapshot.in_good_standing) == (7, 4)
     assert verify_snapshot(snapshot)
@@ -24,7 +24,7 @@ def test_it_freezes_every_member_with_the_rule_version_and_a_hash(history, adopt
 
 
 def test_a_snapshot_cannot_be_changed_and_tampering_shows_in_the_hash(history):
-    snapshot = create_snapshot(None, ON, "Roll")
+    snapshot = do_create_snapshot(None, ON, "Roll")
     snapshot.label = "Another"
     with pytest.raises(ImmutableError):
         snapshot.save()
@@ -36,7 +36,7 @@ def test_a_snapshot_cannot_be_changed_and_tampering_shows_in_the_hash(history):
 
 
 def test_members_see_a_published_snapshots_counts_and_officers_the_names(history, client):
-    snapshot = create_snapshot(history.admin, ON, "Roll")
+    snapshot = do_create_snapshot(history.admin, ON, "Roll")
     client.force_login(history.member)
     assert client.get(f"/standing/snapshots/{snapshot.pk}/").status_code == 404
     do_publish_snapshot(history.admin, snapshot)

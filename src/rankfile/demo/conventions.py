@@ -13,10 +13,10 @@ from rankfile.conventions.actions import (
 )
 from rankfile.conventions.elections import (
     credentials_roll,
+    do_record_election_result,
     do_seat_alternate,
     do_stand,
     ineligibility,
-    record_election_result,
 )
 from rankfile.conventions.models import DelegateElection
 from rankfile.core import lifecycle
@@ -101,7 +101,7 @@ def load(context: DemoContext) -> None:
                 do_stand(None, election, candidate)
             continue
         chosen = [m for m in pool if ineligibility(election, m) is None]
-        record_election_result(
+        do_record_election_result(
             election,
             chosen[: election.delegates],
             chosen[election.delegates : election.delegates + election.alternates],

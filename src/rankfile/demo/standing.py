@@ -32,7 +32,7 @@ from rankfile.members.models import Branch, Member
 from rankfile.standing.bulk import evaluate
 from rankfile.standing.enforcement import do_record_enforcement
 from rankfile.standing.rulesets import do_adopt_rules, find_version, rules_of
-from rankfile.standing.snapshots import create_snapshot, do_publish_snapshot
+from rankfile.standing.snapshots import do_create_snapshot, do_publish_snapshot
 
 if TYPE_CHECKING:
     from rankfile.demo import DemoContext
@@ -234,7 +234,7 @@ def load(context: DemoContext) -> None:
     # A credentials roll for the convention, published.
     admin = User.objects.get(email="admin@demo.rankfile.org")
     cutoff = add_months(today.replace(day=1), -1, "clamp")
-    snapshot = create_snapshot(admin, cutoff, "National convention credentials roll")
+    snapshot = do_create_snapshot(admin, cutoff, "National convention credentials roll")
     do_publish_snapshot(admin, snapshot)
     context.data["credentials_snapshot"] = snapshot
 

@@ -26,9 +26,10 @@ from rankfile.dues.models import (
     StagedImport,
     Waiver,
 )
-from rankfile.dues.waivers import can_see_waiver_reasons, do_decide_waiver, do_request_waiver
+from rankfile.dues.waivers import can_see_waiver_reasons, do_request_waiver
 from rankfile.members.access import access_member, viewer_for
 from rankfile.members.models import Member
+from rankfile.standing.waivers import do_decide_waiver
 from rankfile.web.forms import show_errors
 
 

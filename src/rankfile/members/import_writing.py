@@ -3,7 +3,7 @@
 The rows go in with one prepared INSERT (or UPDATE) executed for each batch of values,
 because Django's bulk_create spends most of its time building SQL for each value. Table and
 column names come from the models; values are adapted by the connection. Called only by
-`importing.apply_import`, inside its transaction, after the plan was checked.
+`importing.do_apply_import`, inside its transaction, after the plan was checked.
 """
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ def import_scope(actor: Any) -> Scope:
     return viewer.scope("member.import")
 
 
-def apply_import(
+def do_apply_import(
     data: bytes, *, file_name: str, actor: Any = None, progress: Progress | None = None
 ) -> ImportPlan:
     """Import the file in one transaction: everything in it, or (when the plan has any
