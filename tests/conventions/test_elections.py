@@ -15,10 +15,12 @@ from rankfile.conventions.actions import (
     do_update_convention,
 )
 from rankfile.conventions.elections import (
+    RollTotals,
     credentials_roll,
     do_record_election_result,
     do_seat_alternate,
     do_stand,
+    roll_totals,
 )
 from rankfile.conventions.models import DelegateElection, SeatStatus
 
@@ -281,3 +283,16 @@ def test_a_returning_delegate_gets_the_seat_back_and_the_alternate_waits_again(c
     # The alternate is first in line again for the next absence.
     seated = do_seat_alternate(published.credentials, entry.delegates[2], reason="Ill")
     assert seated.member == good[3]
+
+
+def test_the_roll_totals_count_seats_across_branches(published):
+    east = election(published, "east")
+    good = east_in_good_standing(published)
+    do_record_election_result(east, good[:3], good[3:5], "Hand count")
+    [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
+    do_seat_alternate(published.credentials, entry.delegates[1], reason="Ill")
+    totals = roll_totals(credentials_roll(published.convention))
+    # East 3 seats (one alternate in place of an absent delegate), West 2 and South 1 open.
+    assert totals == RollTotals(
+        allotted=6, elected=3, seated=3, alternates_seated=1, absent=1, vacant=3, awaiting=2
+    )
