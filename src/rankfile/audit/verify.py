@@ -33,9 +33,27 @@ HEAD_RECORD = "the log's head record"
 
 # Model field names in ROW_FIELDS order.
 _FIELD_NAMES = tuple("actor_label" if name == "actor" else name for name in ROW_FIELDS)
-# What, besides events, shows that the log is not new: rows of the models whose every write
-# goes through an action that appends an event (see `_recorded_data_exists`).
-RECORDED_APPS = ("members", "dues", "standing", "conventions")
+# What, besides events, shows that the log is not new: rows of models that only actions
+# write, each with an event (see `_missing_history`). Uploads waiting to be applied
+# (members.ImportJob, dues.StagedImport) are not among them.
+RECORDED_MODELS = (
+    "members.Organization",
+    "members.Branch",
+    "members.Member",
+    "members.MemberEvent",
+    "members.Office",
+    "dues.DuesPlan",
+    "dues.MemberPlan",
+    "dues.Payment",
+    "dues.CheckoffAuthorization",
+    "dues.Waiver",
+    "dues.ImportBatch",
+    "standing.RuleSetVersion",
+    "standing.Snapshot",
+    "standing.EnforcementAction",
+    "conventions.Convention",
+    "conventions.ApportionmentTable",
+)
 
 # How each database renders the stored time exactly as append_event hashed it:
 # datetime.isoformat(timespec="microseconds") of the UTC time.
@@ -137,9 +155,10 @@ def _missing_history(has_head: bool, checked: int, using: str) -> Break | None:
 
     A chain with no events holds trivially, so "delete every event and the head record"
     would otherwise verify as an empty log. A log is truly new only when the database holds
-    nothing an action wrote: every row of the members, dues, standing and conventions apps
-    is written by an action that appends an event in the same transaction, so any such row
-    beside an empty log means events were removed. The head record is created with the
+    nothing an action wrote: every row of the RECORDED_MODELS (organization, branches,
+    members, offices, dues, rules, snapshots, conventions) is written by an action that
+    appends an event in the same transaction, so any such row beside an empty log means
+    events were removed. The head record is created with the
     database (migration audit.0003) and only ever moved forward, so a log with events and
     no head record has lost it.
     """
@@ -160,11 +179,9 @@ def _missing_history(has_head: bool, checked: int, using: str) -> Break | None:
 
 
 def _recorded_data_exists(using: str) -> bool:
-    for app_label in RECORDED_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if model._default_manager.using(using).exists():
-                return True
-    return False
+    return any(
+        apps.get_model(label)._default_manager.using(using).exists() for label in RECORDED_MODELS
+    )
 
 
 def latest_event(using: str = DEFAULT_DB_ALIAS) -> Anchor:
