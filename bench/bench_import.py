@@ -78,7 +78,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args()
     home, slugs = fresh_organization("rankfile-bench-import-", args.keep)
-    from rankfile.members.importing import apply_import
+    from rankfile.members.importing import do_apply_import
 
     path = home / "members.csv"
     write_csv(path, args.members, slugs)
@@ -86,13 +86,13 @@ def main() -> int:
     rss_before = peak_rss_mb()
 
     started = time.perf_counter()
-    plan = apply_import(path.read_bytes(), file_name=path.name)
+    plan = do_apply_import(path.read_bytes(), file_name=path.name)
     first = time.perf_counter() - started
     assert plan.applied and not plan.errors, plan.errors[:5]
     print(f"first import:  {first:6.2f} s  {plan.summary()}")
 
     started = time.perf_counter()
-    again = apply_import(path.read_bytes(), file_name=path.name)
+    again = do_apply_import(path.read_bytes(), file_name=path.name)
     second = time.perf_counter() - started
     assert again.counts()["created"] == 0 and again.counts()["updated"] == 0
     print(f"second import: {second:6.2f} s  {again.summary()}")

@@ -21,8 +21,9 @@ from rankfile.dues.actions import (
 from rankfile.dues.checkoff import do_authorize_checkoff
 from rankfile.dues.models import DuesPlan, Waiver
 from rankfile.dues.owed import dues_owed
-from rankfile.dues.waivers import do_decide_waiver, do_request_waiver
+from rankfile.dues.waivers import do_request_waiver
 from rankfile.members.actions import do_appoint, do_configure_organization
+from rankfile.standing.waivers import do_decide_waiver
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -94,12 +94,12 @@ def import_members(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from rankfile.members.importing import apply_import, plan_import
+    from rankfile.members.importing import do_apply_import, plan_import
 
     actor = _actor(args.as_email)
     big = data.count(b"\n") >= PROGRESS_FROM_ROWS
     bars = _Bars(big and sys.stderr.isatty())
-    run = plan_import if args.dry_run else apply_import
+    run = plan_import if args.dry_run else do_apply_import
     try:
         plan = run(data, file_name=args.file.name, actor=actor, progress=bars)
     except PermissionDenied as error:

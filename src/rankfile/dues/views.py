@@ -29,9 +29,10 @@ from rankfile.dues.models import (
     WaiverStatus,
 )
 from rankfile.dues.owed import dues_owed, how_to_pay, paid_through_on
-from rankfile.dues.waivers import can_see_waiver_reasons, do_decide_waiver, do_request_waiver
+from rankfile.dues.waivers import can_see_waiver_reasons, do_request_waiver
 from rankfile.members.access import access_member, viewer_for
 from rankfile.members.models import Member
+from rankfile.standing.waivers import do_decide_waiver
 from rankfile.web.forms import show_errors
 
 

@@ -37,8 +37,9 @@ from rankfile.members.csvfile import (
     sniff_delimiter,
     unprotect_cell,
 )
-from rankfile.members.import_writing import refresh_statistics, write_plan
-from rankfile.members.models import Branch, Member
+from rankfile.members.import_writing import write_plan
+from rankfile.members.models import Branch, Member, MemberEvent
+from rankfile.members.table_statistics import refresh_table_statistics
 
 # progress(stage, done, total): stage is "checking" (rows read) or "writing" (rows written)
 Progress = Callable[[str, int, int], None]
@@ -174,7 +175,7 @@ def import_scope(actor: Any) -> Scope:
     return viewer.scope("member.import")
 
 
-def apply_import(
+def do_apply_import(
     data: bytes, *, file_name: str, actor: Any = None, progress: Progress | None = None
 ) -> ImportPlan:
     """Import the file in one transaction: everything in it, or (when the plan has any
@@ -193,10 +194,11 @@ def apply_import(
                 reason=f"Import of {file_name}",
                 payload={"file_name": file_name, "sha256": plan.sha256, **plan.counts()},
             )
+            refresh_table_statistics(
+                [Member, MemberEvent], len(plan.to_create) + len(plan.to_update)
+            )
     except ImportFailed as failure:
         return failure.plan
-    if not transaction.get_connection().in_atomic_block:
-        refresh_statistics(len(plan.to_create) + len(plan.to_update))
     return plan
 
 

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from rankfile.members.access import viewer_for
 from rankfile.members.exporting import csv_lines, prepare_export
-from rankfile.members.importing import ImportPlan, apply_import, file_sha256, plan_import
+from rankfile.members.importing import ImportPlan, do_apply_import, file_sha256, plan_import
 from rankfile.members.models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ def run_job(job_id: int, in_thread: bool = False) -> None:
             job.status = ImportJob.FAILED
             job.result = {"message": "The uploaded file is gone; upload it again."}
         else:
-            plan = apply_import(
+            plan = do_apply_import(
                 data, file_name=job.file_name, actor=job.created_by, progress=progress
             )
             job.status = ImportJob.DONE if plan.applied else ImportJob.FAILED

@@ -62,7 +62,7 @@ def _require_enforce(actor: Any) -> None:
 
 
 @transaction.atomic
-def create_snapshot(
+def do_create_snapshot(
     actor: Any,
     as_of: datetime.date,
     label: str,

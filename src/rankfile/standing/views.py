@@ -25,7 +25,7 @@ from rankfile.standing.facts import access_standing, determine_member
 from rankfile.standing.forms import AsOfForm, EnforcementForm, PeriodForm, SnapshotForm
 from rankfile.standing.models import RuleSetVersion, Snapshot
 from rankfile.standing.rulesets import NoRulesInForce, find_version, previous_version, rules_of
-from rankfile.standing.snapshots import counts_by_branch, create_snapshot, do_publish_snapshot
+from rankfile.standing.snapshots import counts_by_branch, do_create_snapshot, do_publish_snapshot
 
 PAGE_SIZE = 100
 
@@ -167,7 +167,7 @@ def snapshots(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("Creating a snapshot needs an office over the organization.")
         if form.is_valid():
             try:
-                snapshot = create_snapshot(
+                snapshot = do_create_snapshot(
                     request.user, form.cleaned_data["as_of"], form.cleaned_data["label"]
                 )
             except NoRulesInForce as error:
