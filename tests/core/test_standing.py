@@ -1,5 +1,4 @@
 import datetime
-from pathlib import Path
 
 import pytest
 
@@ -24,9 +23,10 @@ from rankfile.core.standing import (
     office_eligibility,
     paid_through,
 )
+from rankfile.examples import RULES_DIR
 
 D = datetime.date
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "rules"
+EXAMPLES = RULES_DIR
 WITHIN_ONE_MONTH = RuleSet(name="within a month", paid_within_months=1)
 UNION = RuleSet(
     name="union",

@@ -171,11 +171,10 @@ def test_waiver_reasons_stay_with_the_member_and_the_treasurers_office(people):
 
 
 def test_a_grant_is_capped_by_the_rules_in_force_when_the_waiver_starts(people):
-    from pathlib import Path
 
+    from rankfile.examples import RULES_DIR as examples
     from rankfile.standing.rulesets import do_adopt_rules
 
-    examples = Path(__file__).resolve().parents[2] / "examples" / "rules"
     union_rules = (examples / "union-local-checkoff.toml").read_text()
     do_adopt_rules(
         None, text=union_rules, decision="Local bylaws", effective_on=datetime.date(2024, 1, 1)

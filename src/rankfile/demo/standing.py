@@ -28,6 +28,7 @@ from rankfile.dues.models import (
     Payment,
     Waiver,
 )
+from rankfile.examples import RULES_DIR
 from rankfile.members.models import Branch, Member
 from rankfile.standing.bulk import evaluate
 from rankfile.standing.enforcement import do_record_enforcement
@@ -117,7 +118,6 @@ def _noon(day: datetime.date) -> datetime.datetime:
 
 
 def load(context: DemoContext) -> None:
-    from pathlib import Path
 
     rng = context.rng
     today = timezone.localdate()
@@ -229,8 +229,7 @@ def load(context: DemoContext) -> None:
     )
 
     # Two versions of the rules: the second shortens the grace period.
-    root = Path(__file__).resolve().parents[3] / "examples" / "rules"
-    text = (root / RULES_FILE).read_text(encoding="utf-8")
+    text = (RULES_DIR / RULES_FILE).read_text(encoding="utf-8")
     text = text.replace("effective_on = 2024-01-01", f"effective_on = {start.isoformat()}")
     first_version = do_adopt_rules(
         None, text=text, decision="National Convention, resolution on membership standards"
