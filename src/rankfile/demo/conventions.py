@@ -101,6 +101,8 @@ def load(context: DemoContext) -> None:
                 do_stand(None, election, candidate)
             continue
         chosen = [m for m in pool if ineligibility(election, m) is None]
+        if not chosen:
+            continue  # no one eligible stood (a small demo): the election stays open
         do_record_election_result(
             election,
             chosen[: election.delegates],
@@ -109,10 +111,11 @@ def load(context: DemoContext) -> None:
             actor=committee,
         )
     # One delegate fell ill: the first alternate of the largest branch takes the seat.
-    biggest = max(
-        (entry for entry in credentials_roll(convention) if entry.result and entry.alternates),
-        key=lambda entry: entry.election.delegates,
-    )
-    do_seat_alternate(
-        committee, biggest.delegates[0], reason="Ill on the opening day (doctor's note)"
-    )
+    with_alternates = [
+        entry for entry in credentials_roll(convention) if entry.result and entry.alternates
+    ]
+    if with_alternates:
+        biggest = max(with_alternates, key=lambda entry: entry.election.delegates)
+        do_seat_alternate(
+            committee, biggest.delegates[0], reason="Ill on the opening day (doctor's note)"
+        )
