@@ -17,6 +17,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = [
     "rankfile.cli.server",
     "rankfile.cli.members",
+    "rankfile.cli.branches",
     "rankfile.cli.audit",
     "rankfile.cli.apportion",
     "rankfile.cli.count",
