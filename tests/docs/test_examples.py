@@ -16,7 +16,6 @@ A fenced block is either:
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import subprocess
@@ -92,16 +91,14 @@ def _matches(expected: list[str], output: str) -> bool:
     return re.search(pattern, output, re.S) is not None
 
 
-@functools.cache
-def _scratch(page_name: str, base: Path) -> Path:
+def _scratch(page: Path, base: Path) -> Path:
     """The page's folder: its files and a new, migrated SQLite database."""
-    folder = base / page_name.removesuffix(".md")
+    folder = base / page.stem
     folder.mkdir(parents=True)
-    page = next(p for p in PAGES if p.name == page_name)
     for name, body in _files(page).items():
         (folder / name).write_text(body, encoding="utf-8")
     done = _run("rankfile migrate -v0", folder)
-    assert done.returncode == 0, done.stdout
+    assert done.returncode == 0, done.stdout + done.stderr
     return folder
 
 
@@ -127,26 +124,24 @@ def _run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-EXAMPLES = [example for page in PAGES for example in _examples(page)]
+RUN_PAGES = [page for page in PAGES if _examples(page)]
 
 
-@pytest.fixture(scope="session")
-def scratch_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("docs")
-
-
-@pytest.mark.parametrize(
-    "example", EXAMPLES, ids=[f"{e.page}:{e.line}:{e.command[:40]}" for e in EXAMPLES]
-)
-def test_each_command_shown_runs_and_says_what_the_page_says(example, scratch_base):
-    folder = _scratch(example.page, scratch_base)
-    done = _run(example.command, folder)
-    output = done.stdout + done.stderr
-    assert done.returncode == example.status, f"{example.command}\n{output}"
-    assert _matches(example.expected, output), (
-        f"{example.page}:{example.line}: {example.command}\nexpected:\n"
-        + "\n".join(example.expected) + f"\ngot:\n{output}"
-    )  # fmt: skip
+@pytest.mark.parametrize("page", RUN_PAGES, ids=[page.name for page in RUN_PAGES])
+def test_each_command_shown_runs_and_says_what_the_page_says(page, tmp_path):
+    """A page's examples run in order in one folder (later ones use what earlier ones made)."""
+    folder = _scratch(page, tmp_path)
+    failures = []
+    for example in _examples(page):
+        done = _run(example.command, folder)
+        output = done.stdout + done.stderr
+        if done.returncode != example.status or not _matches(example.expected, output):
+            failures.append(
+                f"{example.page}:{example.line}: $ {example.command}\n"
+                f"expected (exit status {example.status}):\n" + "\n".join(example.expected)
+                + f"\ngot (exit status {done.returncode}):\n{output}"
+            )  # fmt: skip
+    assert not failures, "\n\n".join(failures)
 
 
 def test_every_command_block_is_an_example_or_a_synopsis():
