@@ -172,3 +172,11 @@ def test_a_member_or_branch_the_record_names_cannot_be_deleted(log, people):
     with pytest.raises(ProtectedError):
         north.delete()
     assert AuditEvent.objects.filter(member=dana, branch=north).count() == len(log)
+
+
+def test_a_log_whose_head_record_was_reset_to_the_genesis_is_named(log, verify):
+    run_sql(f"DELETE FROM {TABLE} WHERE seq > 2")
+    set_head_record(0, GENESIS_HASH)
+    broken = verify().broken
+    assert broken.seq == 3
+    assert "the log's head record is back at the genesis" in broken.problem
