@@ -102,11 +102,11 @@ def load(context: DemoContext) -> None:
             continue
         chosen = [m for m in pool if ineligibility(election, m) is None]
         do_record_election_result(
+            committee,
             election,
             chosen[: election.delegates],
             chosen[election.delegates : election.delegates + election.alternates],
             "Branch meeting, 14 November 2026, hand count",
-            actor=committee,
         )
     # One delegate fell ill: the first alternate of the largest branch takes the seat.
     biggest = max(
