@@ -141,3 +141,31 @@ def test_the_core_may_import_no_other_part_of_rankfile():
     }
     assert top_level - set(contract["forbidden_modules"]) == set()
     assert "django" in contract["forbidden_modules"]
+
+
+def _calls(function: ast.AST, names: set[str]) -> bool:
+    return any(
+        isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id in names)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr in names)
+        )
+        for node in ast.walk(function)
+    )
+
+
+def test_every_write_on_the_record_is_a_do_action():
+    """A public function that appends to the audit log is an action: named do_*, so that
+    views, the API and the CLI see at a glance which call writes (the demo, which writes its
+    history in bulk, and the audit app's own append functions aside)."""
+    exempt = ("rankfile.audit.", "rankfile.demo.", "rankfile.core.")
+    unnamed = sorted(
+        f"{name}.{node.name}"
+        for name, path in modules().items()
+        if not name.startswith(exempt)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef)
+        and not node.name.startswith(("do_", "_"))
+        and _calls(node, {"append_event", "append_events"})
+    )
+    assert unnamed == []

@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from rankfile.audit.actions import append_event, hashed_fields
 from rankfile.audit.models import AuditEvent, AuditHead
@@ -161,3 +162,21 @@ def test_the_command_fails_on_an_emptied_log(log, capsys):
     assert capsys.readouterr().err.startswith(
         "rankfile: the audit log is broken at event 1: it is missing: the log is empty"
     )
+
+
+def test_a_member_or_branch_the_record_names_cannot_be_deleted(log, people):
+    """Deleting them would empty the events' member and branch columns, which are hashed."""
+    north, _south, dana, _omar = people
+    with pytest.raises(ProtectedError):
+        dana.delete()
+    with pytest.raises(ProtectedError):
+        north.delete()
+    assert AuditEvent.objects.filter(member=dana, branch=north).count() == len(log)
+
+
+def test_a_log_whose_head_record_was_reset_to_the_genesis_is_named(log, verify):
+    run_sql(f"DELETE FROM {TABLE} WHERE seq > 2")
+    set_head_record(0, GENESIS_HASH)
+    broken = verify().broken
+    assert broken.seq == 3
+    assert "the log's head record is back at the genesis" in broken.problem

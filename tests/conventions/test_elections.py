@@ -56,7 +56,7 @@ def test_the_voting_machinery_records_a_result_through_one_call(published):
     east = election(published, "east")
     chosen = east_in_good_standing(published)
     result = do_record_election_result(
-        east, chosen[:3], chosen[3:5], "Poll 12: Scottish STV, 3 seats"
+        None, east, chosen[:3], chosen[3:5], "Poll 12: Scottish STV, 3 seats"
     )
     east.refresh_from_db()
     assert east.status == "decided"
@@ -86,7 +86,7 @@ def test_a_result_is_refused_when_it_breaks_the_rules(published):
     ]
     for delegates, alternates, message in cases:
         with pytest.raises(ValidationError) as raised:
-            do_record_election_result(east, delegates, alternates, "Hand count")
+            do_record_election_result(None, east, delegates, alternates, "Hand count")
         assert message in " ".join(raised.value.messages)
     assert not AuditEvent.objects.filter(action="convention.election_result").exists()
 
@@ -94,10 +94,10 @@ def test_a_result_is_refused_when_it_breaks_the_rules(published):
 def test_replacing_a_result_needs_a_reason(published):
     east = election(published, "east")
     good = east_in_good_standing(published)
-    do_record_election_result(east, good[:3], [], "Hand count")
+    do_record_election_result(None, east, good[:3], [], "Hand count")
     with pytest.raises(ValidationError):
-        do_record_election_result(east, good[3:6], [], "Recount")
-    do_record_election_result(east, good[3:6], [], "Recount", reason="Tally sheet misread")
+        do_record_election_result(None, east, good[3:6], [], "Recount")
+    do_record_election_result(None, east, good[3:6], [], "Recount", reason="Tally sheet misread")
     assert east.results.filter(current=True).get().reason == "Tally sheet misread"
     assert east.results.count() == 2
 
@@ -108,15 +108,11 @@ def test_only_officers_over_the_branch_record_results(published):
     people = published.people
     for user in (people.member, people.treasurer, people.appeals):
         with pytest.raises(PermissionDenied):
-            do_record_election_result(east, good[:1], [], "Hand count", actor=user)
-    do_record_election_result(east, good[:1], [], "Hand count", actor=people.secretary)  # of East
+            do_record_election_result(user, east, good[:1], [], "Hand count")
+    do_record_election_result(people.secretary, east, good[:1], [], "Hand count")  # of East
     with pytest.raises(PermissionDenied):
         do_record_election_result(
-            election(published, "west"),
-            published.west_members[:1],
-            [],
-            "Hand",
-            actor=people.secretary,
+            people.secretary, election(published, "west"), published.west_members[:1], [], "Hand"
         )
 
 
@@ -171,7 +167,7 @@ def test_a_member_in_good_standing_may_stand_and_others_may_not(client, publishe
 def test_an_absent_delegate_is_replaced_by_the_next_alternate(client, published):
     east = election(published, "east")
     good = east_in_good_standing(published)
-    do_record_election_result(east, good[:3], good[3:5], "Hand count")
+    do_record_election_result(None, east, good[:3], good[3:5], "Hand count")
     [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
     absent = entry.delegates[1]
     with pytest.raises(ValidationError):
@@ -209,8 +205,8 @@ def test_new_seats_after_a_result_send_the_election_to_review(published):
     east = election(published, "east")
     south = election(published, "south")
     good = east_in_good_standing(published)
-    do_record_election_result(east, good[:3], [], "Hand count")
-    do_record_election_result(south, published.south_members[:1], [], "Hand count")
+    do_record_election_result(None, east, good[:3], [], "Hand count")
+    do_record_election_result(None, south, published.south_members[:1], [], "Hand count")
     do_update_convention(
         None, published.convention, formula={"kind": "ratio", "per": 5, "at_least": 1}
     )
@@ -223,14 +219,14 @@ def test_new_seats_after_a_result_send_the_election_to_review(published):
     assert (east.delegates, east.status) == (7, "review")
     assert (south.delegates, south.status) == (1, "decided")  # its seats did not change
     # Recording again needs no other reason than the new seats.
-    do_record_election_result(east, good[:7], [], "Second branch meeting")
+    do_record_election_result(None, east, good[:7], [], "Second branch meeting")
     assert east.results.get(current=True).reason == "Seats changed by apportionment no. 2"
 
 
 def test_the_credentials_report_lists_every_branch_and_prints(client, published):
     east = election(published, "east")
     good = east_in_good_standing(published)
-    do_record_election_result(east, good[:3], good[3:5], "Hand count")
+    do_record_election_result(None, east, good[:3], good[3:5], "Hand count")
     client.force_login(published.people.other)
     page = client.get(reverse("convention_credentials", args=["ninth"]))
     text = page.content.decode()
@@ -245,8 +241,10 @@ def test_the_credentials_report_lists_every_branch_and_prints(client, published)
 
 def test_the_roll_is_read_in_three_queries(published, django_assert_num_queries):
     good = east_in_good_standing(published)
-    do_record_election_result(election(published, "east"), good[:3], good[3:5], "Hand count")
-    do_record_election_result(election(published, "west"), published.west_members[:2], [], "Hand")
+    do_record_election_result(None, election(published, "east"), good[:3], good[3:5], "Hand count")
+    do_record_election_result(
+        None, election(published, "west"), published.west_members[:2], [], "Hand"
+    )
     with django_assert_num_queries(3):
         roll = credentials_roll(published.convention)
         names = [seat.member.full_name for entry in roll for seat in entry.delegates]
@@ -258,7 +256,7 @@ def test_a_returning_delegate_gets_the_seat_back_and_the_alternate_waits_again(c
 
     east = election(published, "east")
     good = east_in_good_standing(published)
-    do_record_election_result(east, good[:3], good[3:5], "Hand count")
+    do_record_election_result(None, east, good[:3], good[3:5], "Hand count")
     [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
     absent = entry.delegates[0]
     with pytest.raises(ValidationError, match="not marked absent"):
@@ -288,7 +286,7 @@ def test_a_returning_delegate_gets_the_seat_back_and_the_alternate_waits_again(c
 def test_the_roll_totals_count_seats_across_branches(published):
     east = election(published, "east")
     good = east_in_good_standing(published)
-    do_record_election_result(east, good[:3], good[3:5], "Hand count")
+    do_record_election_result(None, east, good[:3], good[3:5], "Hand count")
     [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
     do_seat_alternate(published.credentials, entry.delegates[1], reason="Ill")
     totals = roll_totals(credentials_roll(published.convention))

@@ -71,11 +71,13 @@ class AuditEvent(models.Model):
     # Who may see the event: members see events about themselves, officers those of their
     # branches, the appeals body all. Hashed (format 2), so that no one can hide an event from
     # the people it concerns, or show it to others, without breaking the chain.
+    # PROTECT: emptying these columns would break the events' hashes, so a member or branch
+    # that the record names is kept, as the record of the membership is.
     member = models.ForeignKey(
-        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     branch = models.ForeignKey(
-        "members.Branch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

@@ -130,7 +130,7 @@ def verify_audit_log(
         all_anchors.append(Anchor(head[0], head[1], HEAD_RECORD))
     result = _verify_events(all_anchors, using, fast, chunk_size)
     if result.ok:
-        broken = _missing_history(head is not None, result.checked, using)
+        broken = _missing_history(head, result.checked, using)
         if broken is not None:
             return Verification(result.checked, result.head_hash, broken)
     return result
@@ -150,7 +150,7 @@ def _verify_events(
     return verify_rows(_model_rows(using, chunk_size), anchors)
 
 
-def _missing_history(has_head: bool, checked: int, using: str) -> Break | None:
+def _missing_history(head: tuple[int, str] | None, checked: int, using: str) -> Break | None:
     """Why a chain that holds together is still not the whole log, if it is not.
 
     A chain with no events holds trivially, so "delete every event and the head record"
@@ -158,9 +158,9 @@ def _missing_history(has_head: bool, checked: int, using: str) -> Break | None:
     nothing an action wrote: every row of the RECORDED_MODELS (organization, branches,
     members, offices, dues, rules, snapshots, conventions) is written by an action that
     appends an event in the same transaction, so any such row beside an empty log means
-    events were removed. The head record is created with the
-    database (migration audit.0003) and only ever moved forward, so a log with events and
-    no head record has lost it.
+    events were removed. The head record is created with the database (migration
+    audit.0003) and only ever moved forward, so a log with events and no head record, or a
+    head record at the genesis, has lost it.
     """
     if checked == 0 and _recorded_data_exists(using):
         return Break(
@@ -169,11 +169,17 @@ def _missing_history(has_head: bool, checked: int, using: str) -> Break | None:
             "or other records that are written only with an event on the log "
             "(the events were removed)",
         )
-    if not has_head and checked > 0:
+    if head is None and checked > 0:
         return Break(
             checked + 1,
             f"{HEAD_RECORD} is missing, so nothing shows whether events after "
             f"event {checked} were removed (the head record was deleted)",
+        )
+    if head is not None and head[0] == 0 and checked > 0:
+        return Break(
+            checked + 1,
+            f"{HEAD_RECORD} is back at the genesis, so nothing shows whether events after "
+            f"event {checked} were removed (the head record was reset)",
         )
     return None
 

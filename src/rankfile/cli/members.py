@@ -137,10 +137,10 @@ def export_members(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from rankfile.members.exporting import csv_lines, prepare_export
+    from rankfile.members.exporting import csv_lines, do_export_members
 
     try:
-        export = prepare_export(_actor(args.as_email))
+        export = do_export_members(_actor(args.as_email))
     except PermissionDenied as error:
         raise CommandError(str(error)) from None
     if args.output is None:

@@ -2,7 +2,7 @@
 
 The voting machinery (meetings and voting) is not part of this app. It calls one action:
 
-    do_record_election_result(election, elected_delegates, elected_alternates, source, actor=None)
+    do_record_election_result(None, election, elected_delegates, elected_alternates, source)
 
 with the elected members in order (alternates are seated in the order given). Until then an
 officer enters results by hand on the election's page, through the same action.
@@ -120,12 +120,12 @@ def do_withdraw(actor: Any, candidate: Candidate) -> Candidate:
 
 @transaction.atomic
 def do_record_election_result(
+    actor: Any,
     election: DelegateElection,
     elected_delegates: Sequence[Member],
     elected_alternates: Sequence[Member],
     source: str,
     *,
-    actor: Any = None,
     reason: str = "",
 ) -> ElectionResult:
     """Record who a branch elected: delegates, and alternates in the order they are seated.

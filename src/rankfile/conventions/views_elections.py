@@ -145,11 +145,11 @@ def record_result(request: HttpRequest, slug: str, branch_slug: str) -> HttpResp
         else:
             try:
                 elections.do_record_election_result(
+                    request.user,
                     election,
                     [found[number] for number in delegates],
                     [found[number] for number in alternates],
                     data["source"],
-                    actor=request.user,
                     reason=data["reason"],
                 )
             except ValidationError as error:

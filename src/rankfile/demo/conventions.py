@@ -104,11 +104,11 @@ def load(context: DemoContext) -> None:
         if not chosen:
             continue  # no one eligible stood (a small demo): the election stays open
         do_record_election_result(
+            committee,
             election,
             chosen[: election.delegates],
             chosen[election.delegates : election.delegates + election.alternates],
             "Branch meeting, 14 November 2026, hand count",
-            actor=committee,
         )
     # One delegate fell ill: the first alternate of the largest branch takes the seat.
     with_alternates = [

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rankfile.members.access import viewer_for
-from rankfile.members.exporting import csv_lines, prepare_export
+from rankfile.members.exporting import csv_lines, do_export_members
 from rankfile.members.importing import ImportPlan, do_apply_import, file_sha256, plan_import
 from rankfile.members.models import ImportJob
 
@@ -254,7 +254,7 @@ def _forget_file(job: ImportJob) -> None:
 @login_required
 def export(request: HttpRequest) -> StreamingHttpResponse:
     # Whoever may open the directory may download it: the same members, the same cells.
-    members = prepare_export(request.user)
+    members = do_export_members(request.user)
     response = StreamingHttpResponse(
         csv_lines(members.records()), content_type="text/csv; charset=utf-8"
     )
