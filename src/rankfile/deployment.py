@@ -54,14 +54,13 @@ def prepare_to_serve() -> None:
         )
     if settings.EMAIL_BACKEND == CONSOLE_BACKEND:
         settings.EMAIL_BACKEND = UNSENT_BACKEND
-        print(
+        sys.stderr.write(
             "rankfile: no email server is configured (EMAIL_BACKEND is the console): "
             "invitations, password resets and notices will NOT be sent, and their links are "
             "not written to the log. Set EMAIL_BACKEND=django.core.mail.backends.smtp."
-            "EmailBackend and EMAIL_HOST (see docs/deployment.md).",
-            file=sys.stderr,
-            flush=True,
+            "EmailBackend and EMAIL_HOST (see docs/deployment.md).\n"
         )
+        sys.stderr.flush()
 
 
 class UnsentEmailBackend(BaseEmailBackend):

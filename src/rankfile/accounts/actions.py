@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rankfile.accounts import two_factor
+from rankfile.accounts import throttling, two_factor
 from rankfile.accounts.models import ApiToken, SecurityPolicy, User
 from rankfile.audit.actions import append_event
 from rankfile.members.access import require, viewer_for
@@ -176,7 +176,11 @@ def do_turn_off_two_factor(user: User, code: str) -> None:
             "Your organization requires two-factor authentication for officers: it stays on."
         )
     # Checked in its own transaction, so that a wrong code's throttling is kept.
-    device, _until = two_factor.verify_code(user, code)
+    device, until = two_factor.verify_code(user, code)
+    if device is None and until is not None:
+        raise ValidationError(
+            {"code": throttling.wait_message(until, "Too many wrong codes in a row.")}
+        )
     if device is None:
         raise ValidationError({"code": "That code is not right."})
     with transaction.atomic():
