@@ -2,6 +2,7 @@
 refused before the password is hashed."""
 
 import datetime
+import re
 from unittest import mock
 
 import pytest
@@ -208,3 +209,23 @@ def test_password_reset_requests_are_throttled_per_client_address(client, people
     assert mail.outbox == []
     client.post(reverse("password_reset"), {"email": people.other.email}, REMOTE_ADDR=NEIGHBOUR)
     assert [m.to for m in mail.outbox] == [[people.other.email]]
+
+
+def test_a_password_reset_lifts_the_lock_on_the_account(client, people):
+    for _ in range(5):
+        log_in(client, people.member.email, "guess")
+    client.post(reverse("password_reset"), {"email": people.member.email})
+    path = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    client.post(
+        form_url, {"new_password1": "my own new pass 31", "new_password2": "my own new pass 31"}
+    )
+    assert log_in(client, people.member.email, "my own new pass 31").status_code == 302
+
+
+def test_old_keys_are_forgotten(client, people):
+    for number in range(3):
+        log_in(client, f"someone{number}@example.org", "guess")
+    Throttle.objects.update(window_started_at=timezone.now() - datetime.timedelta(days=3))
+    log_in(client, "someone-new@example.org", "guess")
+    assert Throttle.objects.count() == 2  # the new key, and this client's address

@@ -8,8 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from rankfile.accounts.models import User
-        from rankfile.accounts.signals import end_tokens_when_password_changes
+        from rankfile.accounts.signals import after_password_change
 
-        post_save.connect(
-            end_tokens_when_password_changes, sender=User, dispatch_uid="rankfile.end_tokens"
-        )
+        post_save.connect(after_password_change, sender=User, dispatch_uid="rankfile.end_tokens")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -115,6 +116,8 @@ def hit(limit: Limit, value: str) -> datetime.datetime | None:
         key=_key(limit, value),
         defaults={"window_started_at": now},
     )
+    if _created:
+        prune(now)
     if throttle.locked_until is not None and throttle.locked_until > now:
         return None  # refused before counting: the lock already runs
     if throttle.window_started_at + limit.window <= now:
@@ -133,6 +136,15 @@ def hit(limit: Limit, value: str) -> datetime.datetime | None:
         throttle.attempts = 0
     throttle.save()
     return started
+
+
+def prune(now: datetime.datetime) -> None:
+    """Forget keys whose last window and lock ended more than a day ago (each new key pays
+    for this, so the table stays as small as the attacks of the last day)."""
+    cutoff = now - MAX_LOCK
+    Throttle.objects.filter(window_started_at__lt=cutoff - MAX_LOCK).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=cutoff)
+    ).delete()
 
 
 def clear(limit: Limit, value: str) -> None:
