@@ -206,3 +206,19 @@ def do_set_two_factor_policy(actor: User, *, officers_need_two_factor: bool, rea
         reason=reason,
         payload={"officers_need_two_factor": officers_need_two_factor},
     )
+
+
+@transaction.atomic
+def do_reset_two_factor(actor: Any, user: User, *, reason: str) -> None:
+    """End someone's two-factor authentication (lost phone and recovery codes), so that they
+    log in with their password and set it up again. The operator at the command line
+    (actor None) or an organization-wide administrator."""
+    if actor is not None and not viewer_for(actor).can_everywhere("office.manage"):
+        raise PermissionDenied("Only an organization-wide administrator may do this.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why: the reason goes on the record."})
+    if not two_factor.has_two_factor(user):
+        raise ValidationError("That account does not use two-factor authentication.")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    append_event(actor=actor, action="account.two_factor_reset", target=user, reason=reason)
