@@ -231,3 +231,12 @@ def test_an_invitation_link_does_not_skip_the_code(client, people):
         form_url, {"new_password1": "new pass phrase 77", "new_password2": "new pass phrase 77"}
     )
     assert not logged_in(client)
+
+
+def test_an_officers_session_without_a_code_is_logged_out_when_it_is_required(client, people):
+    secret, _codes = turn_on(client, people.secretary)
+    do_set_two_factor_policy(people.admin, officers_need_two_factor=True, reason="Policy")
+    client.force_login(people.secretary)
+    response = client.get(reverse("directory") + "?q=mia")
+    assert response["Location"] == reverse("login") + "?next=/members/%3Fq%3Dmia"
+    assert not logged_in(client)

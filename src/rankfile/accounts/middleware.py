@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -35,7 +36,7 @@ class TwoFactorRequiredMiddleware:
             setup = reverse("two_factor")
             if two_factor.has_two_factor(user):
                 logout(request)
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             if request.path not in (setup, reverse("logout")):
                 return redirect(setup)
         return self.get_response(request)
