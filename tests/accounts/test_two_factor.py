@@ -240,3 +240,13 @@ def test_an_officers_session_without_a_code_is_logged_out_when_it_is_required(cl
     response = client.get(reverse("directory") + "?q=mia")
     assert response["Location"] == reverse("login") + "?next=/members/%3Fq%3Dmia"
     assert not logged_in(client)
+
+
+def test_a_member_sees_their_own_two_factor_events_on_the_record(client, people):
+    turn_on(client, people.member)
+    client.force_login(people.member)
+    page = client.get(reverse("audit_log") + "?action=account.").content.decode()
+    assert "account.two_factor_on" in page
+    client.force_login(people.other)
+    page = client.get(reverse("audit_log") + "?action=account.").content.decode()
+    assert "account.two_factor_on" not in page

@@ -119,11 +119,19 @@ def do_end_api_tokens(user: User, *, reason: str) -> int:
             target=token,
             reason=reason,
             payload={"name": token.name},
+            **about(user),
         )
     return len(tokens)
 
 
 # --- two-factor authentication -----------------------------------------------------------
+
+
+def about(user: User) -> dict[str, Any]:
+    """The member and branch an account's event is filed under, so that the person (and the
+    officers over their branch) see it on the record."""
+    member = Member.objects.filter(user=user).select_related("branch").first()
+    return {"member": member, "branch": member.branch if member is not None else None}
 
 
 @transaction.atomic
@@ -156,7 +164,7 @@ def do_confirm_two_factor(user: User, code: str) -> tuple[TOTPDevice, list[str]]
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(user)
-    append_event(actor=user, action="account.two_factor_on", target=user)
+    append_event(actor=user, action="account.two_factor_on", target=user, **about(user))
     return device, codes
 
 
@@ -165,7 +173,7 @@ def do_new_recovery_codes(user: User) -> list[str]:
     if not two_factor.has_two_factor(user):
         raise ValidationError("Turn two-factor authentication on first.")
     codes = _new_recovery_codes(user)
-    append_event(actor=user, action="account.recovery_codes", target=user)
+    append_event(actor=user, action="account.recovery_codes", target=user, **about(user))
     return codes
 
 
@@ -186,7 +194,7 @@ def do_turn_off_two_factor(user: User, code: str) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        append_event(actor=user, action="account.two_factor_off", target=user)
+        append_event(actor=user, action="account.two_factor_off", target=user, **about(user))
 
 
 @transaction.atomic
@@ -221,4 +229,6 @@ def do_reset_two_factor(actor: Any, user: User, *, reason: str) -> None:
         raise ValidationError("That account does not use two-factor authentication.")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    append_event(actor=actor, action="account.two_factor_reset", target=user, reason=reason)
+    append_event(
+        actor=actor, action="account.two_factor_reset", target=user, reason=reason, **about(user)
+    )
