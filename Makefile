@@ -47,11 +47,12 @@ run: install
 # --- checks and tests -------------------------------------------------------
 
 check: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	env -u DATABASE_URL $(BIN)/rankfile makemigrations --check --dry-run
+	$(BIN)/python tools/audit_dependencies.py requirements.lock
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider

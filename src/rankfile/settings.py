@@ -36,10 +36,15 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
-# A fixed development key is only acceptable when DEBUG is on or no key is needed (tests, CLI);
-# production sets SECRET_KEY (see README).
-SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+# Without SECRET_KEY the development key is used. It is fine where nothing is served to others
+# (tests, the CLI, the demo, `rankfile serve` on this machine's loopback address); every other
+# server refuses to start with it (rankfile.deployment, called by rankfile.wsgi), and
+# `rankfile check --deploy` reports it. Its "django-insecure-" prefix also trips Django's own
+# deployment check.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-set-SECRET_KEY-in-production"
+SECRET_KEY = env_str("SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
+# The test client's "testserver" is added by the test set-up itself, never here.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -50,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rankfile.web",
     "rankfile.accounts",
     "rankfile.audit",
@@ -66,8 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rankfile.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rankfile.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "rankfile.urls"
@@ -114,6 +124,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The throttled backend refuses a log-in that is over its limit before argon2 runs (see
+# rankfile.accounts.throttling and docs/security.md).
+AUTHENTICATION_BACKENDS = ["rankfile.accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -124,6 +137,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitation and reset links: one week
+
+# Log-in throttling: failed passwords per account and per client address within the window,
+# after which further attempts are refused until the window has passed (longer each time an
+# account is locked again); reset-link requests per address asked for and per client address.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+RESET_REQUESTS_PER_ACCOUNT = env_int("RESET_REQUESTS_PER_ACCOUNT", 3)
+RESET_REQUESTS_PER_ADDRESS = env_int("RESET_REQUESTS_PER_ADDRESS", 20)
+RESET_REQUEST_WINDOW_MINUTES = env_int("RESET_REQUEST_WINDOW_MINUTES", 60)
+# How many proxies in front of the app append to X-Forwarded-For: the client address is the
+# one that many entries from the right. 0 (the default without BEHIND_TLS_PROXY) uses the
+# socket's address; never trust the header when no proxy of yours sets it.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
+
+# Two-factor authentication (django-otp): the name authenticator apps show.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Rank and File")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -139,7 +169,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Email: console in development; set EMAIL_URL-style parts for SMTP in production.
+# Email: console in development; set the SMTP parts in production. A production server
+# started with the console backend says so and prints no email (rankfile.deployment).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -148,11 +179,23 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rank and File <noreply@localhost>")
 
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", BEHIND_TLS_PROXY)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", BEHIND_TLS_PROXY)
+# Behind TLS: plain-HTTP requests are redirected to HTTPS and browsers are told (HSTS) to use
+# HTTPS only for a year. HSTS_SECONDS=0 turns HSTS off (e.g. while trying TLS out).
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", BEHIND_TLS_PROXY)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365 if BEHIND_TLS_PROXY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_REFERRER_POLICY = "same-origin"
+# Every page: scripts, styles, fonts and images from this site only, no inline script or
+# style, no plug-ins, not framed (rankfile.web.middleware sends it).
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rankfile.accounts.models import ApiToken, User
+from rankfile.accounts import throttling, two_factor
+from rankfile.accounts.models import ApiToken, SecurityPolicy, User
 from rankfile.audit.actions import append_event
-from rankfile.members.access import require
+from rankfile.members.access import require, viewer_for
 from rankfile.members.models import Member, Organization
 
 
@@ -98,4 +101,134 @@ def do_revoke_api_token(user: User, token: ApiToken) -> None:
     token.save(update_fields=["revoked_at"])
     append_event(
         actor=user, action="account.token_revoke", target=token, payload={"name": token.name}
+    )
+
+
+@transaction.atomic
+def do_end_api_tokens(user: User, *, reason: str) -> int:
+    """End every API token of the user (their password changed or was reset: whoever held
+    the old password may have made them). Returns how many ended."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        append_event(
+            actor=None,
+            action="account.token_revoke",
+            target=token,
+            reason=reason,
+            payload={"name": token.name},
+            **about(user),
+        )
+    return len(tokens)
+
+
+# --- two-factor authentication -----------------------------------------------------------
+
+
+def about(user: User) -> dict[str, Any]:
+    """The member and branch an account's event is filed under, so that the person (and the
+    officers over their branch) see it on the record."""
+    member = Member.objects.filter(user=user).select_related("branch").first()
+    return {"member": member, "branch": member.branch if member is not None else None}
+
+
+@transaction.atomic
+def do_start_two_factor(user: User) -> TOTPDevice:
+    """A new authenticator secret for the user to add to their app; it counts only once
+    confirmed with a code from the app (do_confirm_two_factor)."""
+    if two_factor.has_two_factor(user):
+        raise ValidationError("Two-factor authentication is already on.")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(two_factor.RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def do_confirm_two_factor(user: User, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Turn two-factor authentication on with the first code from the app; returns the
+    device and the recovery codes, shown once."""
+    device = two_factor.authenticator(user, confirmed=False)
+    if device is None:
+        raise ValidationError("Start again: there is no authenticator waiting for a code.")
+    if not device.verify_token(two_factor.normalize_code(code)):
+        raise ValidationError({"code": "That code is not right. Enter the code the app shows now."})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _new_recovery_codes(user)
+    append_event(actor=user, action="account.two_factor_on", target=user, **about(user))
+    return device, codes
+
+
+@transaction.atomic
+def do_new_recovery_codes(user: User) -> list[str]:
+    if not two_factor.has_two_factor(user):
+        raise ValidationError("Turn two-factor authentication on first.")
+    codes = _new_recovery_codes(user)
+    append_event(actor=user, action="account.recovery_codes", target=user, **about(user))
+    return codes
+
+
+def do_turn_off_two_factor(user: User, code: str) -> None:
+    """Turn it off, with a current code (or a recovery code) as proof."""
+    if two_factor.must_use_two_factor(user):
+        raise ValidationError(
+            "Your organization requires two-factor authentication for officers: it stays on."
+        )
+    # Checked in its own transaction, so that a wrong code's throttling is kept.
+    device, until = two_factor.verify_code(user, code)
+    if device is None and until is not None:
+        raise ValidationError(
+            {"code": throttling.wait_message(until, "Too many wrong codes in a row.")}
+        )
+    if device is None:
+        raise ValidationError({"code": "That code is not right."})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        append_event(actor=user, action="account.two_factor_off", target=user, **about(user))
+
+
+@transaction.atomic
+def do_set_two_factor_policy(actor: User, *, officers_need_two_factor: bool, reason: str) -> None:
+    """Require two-factor authentication of everyone holding an office, or stop requiring it.
+    Only an organization-wide administrator may."""
+    if not viewer_for(actor).can_everywhere("office.manage"):
+        raise PermissionDenied("Only an organization-wide administrator may change this.")
+    policy = SecurityPolicy.current()
+    policy.officers_need_two_factor = officers_need_two_factor
+    policy.changed_at = timezone.now()
+    policy.save()
+    append_event(
+        actor=actor,
+        action="organization.two_factor_policy",
+        target=policy,
+        reason=reason,
+        payload={"officers_need_two_factor": officers_need_two_factor},
+    )
+
+
+@transaction.atomic
+def do_reset_two_factor(actor: Any, user: User, *, reason: str) -> None:
+    """End someone's two-factor authentication (lost phone and recovery codes), so that they
+    log in with their password and set it up again. The operator at the command line
+    (actor None) or an organization-wide administrator."""
+    if actor is not None and not viewer_for(actor).can_everywhere("office.manage"):
+        raise PermissionDenied("Only an organization-wide administrator may do this.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why: the reason goes on the record."})
+    if not two_factor.has_two_factor(user):
+        raise ValidationError("That account does not use two-factor authentication.")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    append_event(
+        actor=actor, action="account.two_factor_reset", target=user, reason=reason, **about(user)
     )

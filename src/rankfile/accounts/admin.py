@@ -8,12 +8,21 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rankfile.accounts.models import User
 
 # Powers come from offices (rankfile.members.access), not from Django's groups and model
 # permissions: the groups page would only offer a second, unrecorded way to grant them.
 admin.site.unregister(Group)
+
+# django-otp registers its devices in the admin, where a key could be read or a device
+# deleted off the record: ending someone's two-factor authentication is
+# `rankfile two-factor-reset`, an action on the record.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)

@@ -70,3 +70,47 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Throttle(models.Model):
+    """Attempts counted for one key (an email address asked about, a client address) within
+    a window, shared by every app server through the database. The key is stored as a keyed
+    hash: the table does not keep a list of who tried to log in from where."""
+
+    scope = models.CharField(max_length=30)
+    key = models.CharField(max_length=64)
+    window_started_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    lockouts = models.PositiveIntegerField(
+        default=0, help_text="Locks in a row; each lasts twice as long as the one before."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="throttle_scope_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}…"
+
+
+class SecurityPolicy(models.Model):
+    """The organization's log-in policy (a singleton row), changed only by an action."""
+
+    officers_need_two_factor = models.BooleanField(
+        default=False,
+        help_text="Everyone holding an office (and every operator) must log in with a code.",
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "security policy"
+
+    def __str__(self) -> str:
+        return "Security policy"
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        policy = cls.objects.filter(pk=1).first()
+        return policy if policy is not None else cls(pk=1)

@@ -4,11 +4,13 @@ from django.urls import path, reverse_lazy
 from rankfile.accounts import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login_code"),
+    path("account/two-factor/", views.two_factor_page, name="two_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="registration/form_page.html",
             email_template_name="registration/password_reset_email.txt",
             success_url=reverse_lazy("password_reset_done"),

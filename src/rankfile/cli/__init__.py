@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "rankfile.cli.count",
     "rankfile.cli.dues",
     "rankfile.cli.standing",
+    "rankfile.cli.accounts",
 ]
 
 

@@ -35,8 +35,18 @@ def register(subparsers: Any) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     setup_django()
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import call_command
 
+    from rankfile import deployment
+
+    # On this machine's loopback address the development server is development (the
+    # development key and printed emails are fine); on any other address it is production.
+    deployment.development_server = args.host in deployment.LOOPBACK_HOSTS
+    try:
+        deployment.prepare_to_serve()
+    except ImproperlyConfigured as error:
+        raise CommandError(str(error)) from None
     print(f"Rank and File on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     return 0
