@@ -34,8 +34,9 @@ def test_it_looks_back_past_stages_where_the_tied_candidates_were_equal():
 
 @pytest.mark.parametrize("count", [count_scottish_stv, count_wigm, count_meek])
 def test_it_refuses_to_choose_silently_when_only_a_lot_can_break_a_tie(count):
+    # C and D go one after the other whichever goes first; the tie between A and B decides.
     ballots = make("ABCD", {"A": 5, "B": 5, "C": 2, "D": 2}, seats=1)
-    with pytest.raises(TieNeedsLot, match="C, D are tied for exclusion"):
+    with pytest.raises(TieNeedsLot, match="^A, B are tied for exclusion"):
         count(ballots)
 
 
@@ -53,9 +54,10 @@ def test_it_draws_lots_with_the_given_seed_and_records_it(count):
 
 
 def test_it_draws_a_lot_for_the_order_of_equal_surpluses():
-    # Quota 4: A and B are elected together with equal surpluses of 2.
+    # Quota 4: A and B are elected together with equal surpluses of 2. The order of election
+    # decides nothing, but the surplus transferred first decides whether C or D goes.
     ballots = make("ABCD", {"AC": 6, "BD": 6, "C": 1, "D": 1}, seats=3)
-    with pytest.raises(TieNeedsLot, match="election order"):
+    with pytest.raises(TieNeedsLot, match="^A, B are tied for largest surplus"):
         count_scottish_stv(ballots)
     result = count_scottish_stv(ballots, seed=1)
     first_two = {result.name(c) for c in result.elected[:2]}
@@ -72,10 +74,21 @@ def test_it_breaks_an_instant_runoff_elimination_tie_by_the_earlier_round():
 
 
 def test_it_needs_a_seed_for_an_instant_runoff_tie_at_every_round():
-    ballots = make("ABCD", {"A": 4, "B": 3, "C": 1, "D": 1})
-    with pytest.raises(TieNeedsLot):
+    # Whichever of A and B is eliminated, the other wins.
+    ballots = make("ABC", {"AB": 2, "BA": 2, "C": 3})
+    with pytest.raises(TieNeedsLot, match="^A, B are tied for elimination"):
         count_irv(ballots)
     assert "seed 3" in count_irv(ballots, seed=3).rounds[0].decisions[0].reason
+
+
+def test_it_eliminates_candidates_tied_at_every_round_without_a_lot_when_both_go_anyway():
+    result = count_irv(make("ABCD", {"A": 4, "B": 3, "C": 1, "D": 1}))
+    assert [result.name(c) for c in result.elected] == ["A"]
+    assert result.seed is None
+    assert result.notes == [
+        "C, D are tied for elimination at every round; whichever goes first, the same "
+        "candidates are elected and excluded, so no lot is drawn: C first, in ballot order"
+    ]
 
 
 def test_it_draws_lots_for_the_last_seat_in_plurality_and_approval():

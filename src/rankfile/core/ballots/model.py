@@ -9,6 +9,10 @@ indexes (0-based into `BallotSet.candidates`): one index for an ordinary prefere
 for an equal ranking (`1=2` in BLT, a tie in PrefLib), none for an overvote whose marks are
 unknown (`$OVERVOTE` in a cast-vote record). Skipped ranks are not stored: every reader passes
 over them. What a level of other than one candidate means is decided by the counting rule.
+
+One normalisation for every reader, made here as rankings are added: a candidate repeated on a
+ballot counts only at its first place (later marks for them are dropped, and a level left with
+no candidate by that goes too); weights are whole numbers of at least 0.
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ class BallotFileError(ValueError):
         self.line = line
         self.reason = message
         super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+def _check_weight(weight: int) -> None:
+    if weight < 0:
+        raise ValueError(f"a ballot weight cannot be negative ({weight})")
 
 
 class EqualRankingError(ValueError):
@@ -88,9 +97,19 @@ class BallotSet:
         return self._orders
 
     def set_packed_orders(self, packed: dict[bytes, int]) -> None:
-        """Replace the one-candidate-per-level rankings by `packed` (one byte per candidate)."""
+        """Replace the one-candidate-per-level rankings by `packed` (one byte per candidate).
+
+        A ranking naming a candidate twice is normalised as `add` does (first place kept).
+        """
         if len(self.candidates) >= 255 and self.candidates:
             raise ValueError("packed rankings need fewer than 255 candidates")
+        repeated = [key for key in packed if len(key) > 1 and len(set(key)) != len(key)]
+        if repeated:
+            packed = dict(packed)
+            for key in repeated:
+                weight = packed.pop(key)
+                first = bytes(dict.fromkeys(key))
+                packed[first] = packed.get(first, 0) + weight
         self._packed = packed
         self._orders = None
 
@@ -119,19 +138,55 @@ class BallotSet:
         return sum(plain.values()) + sum(self.mixed.values())
 
     def add(self, ranking: Ranking, weight: int = 1) -> None:
-        """Add `weight` ballots carrying `ranking` (merged with identical rankings)."""
+        """Add `weight` ballots carrying `ranking` (merged with identical rankings).
+
+        A candidate repeated on the ballot counts at its first place only.
+        """
         if all(len(level) == 1 for level in ranking):
             self.add_order(tuple(level[0] for level in ranking), weight)
+            return
+        _check_weight(weight)
+        seen: set[int] = set()
+        levels: list[Level] = []
+        for level in ranking:
+            if not level:
+                levels.append(level)  # an overvote of unknown candidates
+                continue
+            kept = tuple(dict.fromkeys(c for c in level if c not in seen))
+            seen.update(kept)
+            if kept:
+                levels.append(kept)
+        normal = tuple(levels)
+        if all(len(level) == 1 for level in normal):
+            self.add_order(tuple(level[0] for level in normal), weight)
         else:
-            self.mixed[ranking] = self.mixed.get(ranking, 0) + weight
+            self.mixed[normal] = self.mixed.get(normal, 0) + weight
 
     def add_order(self, order: tuple[int, ...], weight: int = 1) -> None:
-        """Add `weight` ballots ranking the candidates `order`, one at each level."""
+        """Add `weight` ballots ranking the candidates `order`, one at each level.
+
+        A candidate repeated in `order` counts at its first place only.
+        """
+        _check_weight(weight)
+        if len(order) > 1 and len(set(order)) != len(order):
+            order = tuple(dict.fromkeys(order))
         self.orders[order] = self.orders.get(order, 0) + weight
 
     def items(self) -> Iterator[tuple[Ranking, int]]:
         """The (ranking, weight) pairs."""
         return iter(self.rankings.items())
+
+    def marks_a_candidate(self) -> bool:
+        """Whether any ballot (of weight above 0) marks a candidate who has not withdrawn."""
+        withdrawn = self.withdrawn
+        plain = self._packed if self._packed is not None else self.orders
+        for order, weight in plain.items():
+            if weight and any(c not in withdrawn for c in order):
+                return True
+        for ranking, weight in self.mixed.items():
+            if weight and any(c not in withdrawn for level in ranking for c in level):
+                return True
+        return False
 
     def has_equal_rankings(self) -> bool:
         """Whether any ballot ranks two or more candidates at the same level."""
