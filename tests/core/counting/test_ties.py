@@ -142,3 +142,38 @@ def test_it_decides_a_final_instant_runoff_tie_by_the_earlier_round():
     result = count_irv(make("ABC", {"A": 3, "B": 4, "CA": 1, "C": 1}))
     assert [result.name(c) for c in result.elected] == ["B"]
     assert "round 1" in result.rounds[1].decisions[0].reason
+
+
+# Two seats: A and B are both elected whatever the order of their election.
+ORDER_ONLY = '3 2\n5 1 0\n5 2 0\n1 3 0\n0\n"A" "B" "C" "T"\n'
+
+
+@pytest.mark.parametrize("method", ["scottish-stv", "wigm", "meek"])
+def test_it_draws_no_lot_for_a_tie_that_decides_only_the_order_of_election(method):
+    from rankfile.core.ballots.blt import parse_blt
+    from rankfile.core.counting.methods import count
+
+    result = count(parse_blt(ORDER_ONLY), method)
+    assert sorted(result.name(c) for c in result.elected) == ["A", "B"]
+    assert result.seed is None
+    assert len(result.notes) == 1
+    assert result.notes[0].startswith("A, B are tied for election order at every round")
+    assert "no lot is drawn" in result.notes[0]
+
+
+def test_it_gives_the_same_result_with_a_seed_when_no_lot_is_needed():
+    from rankfile.core.ballots.blt import parse_blt
+
+    ballots = parse_blt(ORDER_ONLY)
+    assert count_scottish_stv(ballots, seed=3).elected == count_scottish_stv(ballots).elected
+    assert count_scottish_stv(ballots, seed=3).seed is None
+
+
+def test_it_asks_for_a_lot_when_the_exploration_limit_is_reached(monkeypatch):
+    from rankfile.core.counting import ties
+
+    monkeypatch.setattr(ties, "EXPLORE_LIMIT", 1)
+    from rankfile.core.ballots.blt import parse_blt
+
+    with pytest.raises(TieNeedsLot, match="^A, B are tied for election order"):
+        count_scottish_stv(parse_blt(ORDER_ONLY))

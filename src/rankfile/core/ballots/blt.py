@@ -271,9 +271,7 @@ def _read_plain_ballots(counted: Counter[bytes], ncand: int, ballots: BallotSet)
         if not all(map(bytes.isdigit, weight_tokens)):
             return False  # '1_0', '+1', '-1': Python's int would take them
         orders = [bytes(map(number, t[1:-1])) for t in tokens]
-        weights = [
-            int(w) * count for w, count in zip(weight_tokens, counted.values(), strict=True)
-        ]
+        weights = [int(w) * count for w, count in zip(weight_tokens, counted.values(), strict=True)]
     except (KeyError, ValueError, IndexError):
         return False
     merged = dict(zip(orders, weights, strict=True))

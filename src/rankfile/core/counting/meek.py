@@ -58,6 +58,15 @@ def count_meek(
     return settle(lambda ties: _count(ballots, seat_count, tree, ties), ballots.candidates, seed)
 
 
+def total_surplus(votes: list[int], quota: int, elected: list[int]) -> int:
+    """B.2.d: the sum of (votes - quota) over the elected, and then not less than 0.
+
+    An elected candidate below the quota lowers the total (clamping each surplus first, as
+    rankfile once did, stops some rounds one iteration apart from the rule).
+    """
+    return max(sum(votes[c] - quota for c in elected), 0)
+
+
 class _Papers:
     """The papers, each group at the hopeful it reaches, by the elected it passes through."""
 
@@ -158,7 +167,7 @@ def _count(ballots: BallotSet, seats: int, tree: RankingTree, ties: TieBreaker) 
             quota = (valid * UNIT - excess) // (seats + 1) + 1  # B.2.b
             if any(votes[c] >= quota for c in hopeful):  # B.2.c: winners, then B.1
                 break
-            surplus = max(sum(votes[c] - quota for c in elected), 0)  # B.2.d
+            surplus = total_surplus(votes, quota, elected)  # B.2.d
             if surplus < OMEGA or (last_surplus is not None and surplus >= last_surplus):
                 break  # B.2.e: on to B.3
             last_surplus = surplus
@@ -167,7 +176,7 @@ def _count(ballots: BallotSet, seats: int, tree: RankingTree, ties: TieBreaker) 
                     product = -(-keep[c] * quota // UNIT)  # keep x quota, rounded up
                     keep[c] = min(UNIT, -(-product * UNIT // votes[c]))  # / votes, rounded up
         history.append(dict(enumerate(votes)))
-        surplus = max(sum(votes[c] - quota for c in elected), 0)
+        surplus = total_surplus(votes, quota, elected)
         surpluses.append(surplus)
         current = Round(
             number=len(rounds) + 1,

@@ -1,0 +1,73 @@
+"""Meek STV to the letter of the Reference Meek Rule (Hill, Wichmann and Woodall, Algorithm 123)."""
+
+import pytest
+
+from rankfile.core.ballots.blt import parse_blt
+from rankfile.core.counting.meek import count_meek, total_surplus
+from rankfile.core.counting.report import to_json, to_text
+from rankfile.core.counting.ties import TieNeedsLot
+
+# At round 3, C1 has 1.624999944 and C3 1.624999734 (both 13/8 in exact arithmetic), with a
+# total surplus of 0.000000605: under B.3 they are tied for exclusion.
+WITHIN_SURPLUS = parse_blt(
+    "7 3\n3 4 0\n1 2 0\n4 2 5 0\n6 7 2 3 0\n1 7 1 2 3 0\n2 7 1 0\n0\n"
+    '"C1" "C2" "C3" "C4" "C5" "C6" "C7" "T"\n'
+)
+
+
+def elected(result):
+    return sorted(result.name(c) for c in result.elected)
+
+
+def test_it_ties_hopefuls_whose_votes_are_within_the_total_surplus_of_the_lowest():
+    with pytest.raises(TieNeedsLot, match="^C1, C3 are tied for exclusion"):
+        count_meek(WITHIN_SURPLUS)
+
+
+def test_it_elects_c3_when_the_lot_excludes_c1_as_the_rule_allows():
+    outcomes = {}
+    for seed in range(12):
+        result = count_meek(WITHIN_SURPLUS, seed=seed)
+        excluded = [result.name(c) for r in result.rounds for c in r.excluded]
+        outcomes[excluded[1]] = elected(result)
+        assert "tie for exclusion between C1, C3 broken by lot" in result.notes[0]
+    assert outcomes == {"C1": ["C2", "C3", "C7"], "C3": ["C2", "C4", "C7"]}
+
+
+def test_it_shows_the_total_surplus_the_tie_was_found_within():
+    result = count_meek(WITHIN_SURPLUS, seed=0)
+    reason = result.rounds[2].decisions[0].reason
+    assert "within the total surplus 0.000000605 of the lowest" in reason
+
+
+def test_it_sums_the_surpluses_before_it_clamps_the_total_at_zero():
+    # B.2.d: an elected candidate below the quota lowers the total surplus.
+    assert total_surplus([8, 4, 9], 5, [0, 1]) == 2
+    assert total_surplus([8, 1, 9], 5, [0, 1]) == 0
+    assert total_surplus([8, 4, 9], 5, [0, 2]) == 7
+
+
+def test_it_reports_the_keep_factors_of_every_round_in_json_and_text():
+    result = count_meek(WITHIN_SURPLUS, seed=0)
+    data = to_json(result)
+    assert [r["keep"]["C7"] for r in data["rounds"]][:2] == ["1.000000000", "0.458333352"]
+    assert all(set(r["keep"]) == set(data["candidates"]) for r in data["rounds"])
+    excluded_first = data["rounds"][1]["excluded"][0]
+    assert data["rounds"][2]["keep"][excluded_first] == "0.000000000"
+    lines = to_text(result).splitlines()
+    keep_rows = lines[lines.index("Keep factors") + 1 :]
+    row = next(line for line in keep_rows if line.startswith("C7"))
+    assert row.split()[1:3] == ["1.000000000", "0.458333352"]
+
+
+def test_it_distributes_each_round_with_the_keep_factors_it_reports():
+    # Each vote of a C7-first ballot passes C7's keep factor on: C7 keeps kf of it.
+    result = count_meek(WITHIN_SURPLUS, seed=0)
+    second = result.rounds[1]
+    assert second.keep is not None
+    kept_by_c7 = second.tallies[6]
+    # 9 ballots put C7 first; no one else gives C7 votes.
+    assert kept_by_c7 == 9 * second.keep[6]
+    # The quota: (valid - excess) / (seats + 1), truncated to 9 places, plus 0.000000001.
+    units = (17 - second.exhausted) * 10**9
+    assert second.quota * 10**9 == units.numerator // (units.denominator * 4) + 1
