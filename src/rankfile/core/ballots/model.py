@@ -103,8 +103,8 @@ class BallotSet:
         """
         if len(self.candidates) >= 255 and self.candidates:
             raise ValueError("packed rankings need fewer than 255 candidates")
-        repeated = [key for key in packed if len(key) > 1 and len(set(key)) != len(key)]
-        if repeated:
+        if list(map(len, packed)) != list(map(len, map(set, packed))):
+            repeated = [key for key in packed if len(set(key)) != len(key)]
             packed = dict(packed)
             for key in repeated:
                 weight = packed.pop(key)
