@@ -138,10 +138,10 @@ def parse_blt(data: str | bytes) -> BallotSet:
         found = data.find(b"\n0\n", start - 1)
         end = found + 1 if found >= 0 else size
     ballots = BallotSet(candidates=[], seats=seats, withdrawn=frozenset(withdrawn))
-    ended, errors = _read_ballots(_count_lines(data, start, end), ncand, ballots)
-    if ended is not None:
+    ends, errors = _read_ballots(_count_lines(data, start, end), ncand, ballots)
+    if ends:
         # The ballots end at a '0' line written differently: read them again up to it.
-        end = _offset_of(data, start, ended)
+        end = min(_offset_of(data, start, raw) for raw in ends)
         ballots = BallotSet(candidates=[], seats=seats, withdrawn=frozenset(withdrawn))
         _, errors = _read_ballots(_count_lines(data, start, end), ncand, ballots)
     if end >= size:
@@ -215,23 +215,24 @@ def _line_number(data: bytes, offset: int, start: int, start_line: int) -> int:
 
 def _read_ballots(
     counted: Counter[bytes], ncand: int, ballots: BallotSet
-) -> tuple[bytes | None, list[tuple[bytes, str]]]:
+) -> tuple[list[bytes], list[tuple[bytes, str]]]:
     """Parse each distinct ballot line once into `ballots`.
 
-    Returns the line that reads `0` in another form and so ends the ballots early (or None),
-    and the bad lines with what is wrong with each.
+    Returns the lines that read `0` in another form (the first of them ends the ballots
+    early), and the bad lines with what is wrong with each.
     """
-    rest: list[bytes] = []
+    lines = list(counted)
+    counts = list(counted.values())
+    counted.clear()  # the lines live on in `lines`, which is emptied as they are read
+    rest: list[tuple[bytes, int]] = []
     if ncand < _SEPARATOR:
         packer = _Packer(ncand)
         plain: Callable[[bytes], object] | None = None
-        lines = list(counted)
-        counts = list(counted.values())
         all_orders: list[bytes] = []
         all_weights: list[int] = []
-        for first in range(0, len(lines), _CHUNK_LINES):
-            chunk = lines[first : first + _CHUNK_LINES]
-            chunk_counts = counts[first : first + _CHUNK_LINES]
+        while lines:
+            chunk, chunk_counts = lines[-_CHUNK_LINES:], counts[-_CHUNK_LINES:]
+            del lines[-_CHUNK_LINES:], counts[-_CHUNK_LINES:]
             packed = packer.pack(chunk, chunk_counts)
             if packed is None:
                 # Something is unusual in this chunk: its plain lines are still read in bulk,
@@ -240,12 +241,14 @@ def _read_ballots(
                 good = [i for i, raw in enumerate(chunk) if plain(raw)]
                 if len(good) < len(chunk):
                     is_good = set(good)
-                    rest.extend(raw for i, raw in enumerate(chunk) if i not in is_good)
+                    rest.extend(
+                        (raw, chunk_counts[i]) for i, raw in enumerate(chunk) if i not in is_good
+                    )
                     chunk = [chunk[i] for i in good]
                     chunk_counts = [chunk_counts[i] for i in good]
                 packed = packer.pack(chunk, chunk_counts) if chunk else ([], [])
                 if packed is None:  # cannot happen when the pattern is right: read carefully
-                    rest.extend(chunk)
+                    rest.extend(zip(chunk, chunk_counts, strict=True))
                     continue
             all_orders += packed[0]
             all_weights += packed[1]
@@ -258,19 +261,21 @@ def _read_ballots(
         del all_orders, all_weights
         ballots.set_packed_orders(merged)
     else:
-        rest = list(counted)
+        rest = list(zip(lines, counts, strict=True))
     errors: list[tuple[bytes, str]] = []
-    for raw in rest:
+    ends: list[bytes] = []
+    for raw, count in rest:
         line = _strip_comment(raw.decode("utf-8", errors="replace"))
         if line.split() == ["0"]:
-            return raw, []
+            ends.append(raw)
+            continue
         parsed = _parse_ballot(line, ncand)
         if isinstance(parsed, str):
             errors.append((raw, parsed))
         elif parsed is not None:
             ranking, weight = parsed
-            ballots.add(ranking, weight * counted[raw])
-    return None, errors
+            ballots.add(ranking, weight * count)
+    return ends, errors
 
 
 def _plain_line(ncand: int) -> Callable[[bytes], object]:
