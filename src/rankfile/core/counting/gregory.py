@@ -36,11 +36,13 @@ def count_scottish_stv(
 ) -> CountResult:
     """Count `ballots` by Scottish STV (SSI 2007/42, rules 45-52)."""
     seat_count = seats_to_fill(ballots, seats, "scottish-stv")
+    papers = _papers(ballots)
     return settle(
         lambda ties: _count(
             ballots,
             seat_count,
             ties,
+            papers,
             method="scottish-stv",
             one=SCOTTISH_UNIT,
             transfer_value=lambda surplus, value, total: surplus * value // total,
@@ -57,11 +59,13 @@ def count_wigm(
 ) -> CountResult:
     """Count `ballots` by the weighted inclusive Gregory method in exact fractions."""
     seat_count = seats_to_fill(ballots, seats, "wigm")
+    papers = _papers(ballots)
     return settle(
         lambda ties: _count(
             ballots,
             seat_count,
             ties,
+            papers,
             method="wigm",
             one=Fraction(1),
             transfer_value=lambda surplus, value, total: surplus * value / total,
@@ -73,10 +77,24 @@ def count_wigm(
     )
 
 
+def _papers(ballots: BallotSet) -> tuple[RankingTree, int]:
+    """The rankings, sorted into a tree (built once, whatever number of counts `settle` runs),
+    and the number of papers with no preference at all."""
+    n = len(ballots.candidates)
+    packed = None
+    if not ballots.mixed and not ballots.withdrawn:
+        packed = ballots.packed_orders()
+    if packed is not None:
+        return RankingTree(None, n, packed), packed.get(b"", 0)
+    strict = ballots.strict_rankings(equal="exhaust")
+    return RankingTree(strict, n), strict.get((), 0)
+
+
 def _count(
     ballots: BallotSet,
     seats: int,
     ties: TieBreaker,
+    papers: tuple[RankingTree, int],
     *,
     method: str,
     one: Any,
@@ -86,16 +104,7 @@ def _count(
 ) -> CountResult:
     names = ballots.candidates
     n = len(names)
-    packed = None
-    if not ballots.mixed and not ballots.withdrawn:
-        packed = ballots.packed_orders()
-    if packed is not None:
-        tree = RankingTree(None, n, packed)
-        empty = packed.get(b"", 0)
-    else:
-        strict = ballots.strict_rankings(equal="exhaust")
-        tree = RankingTree(strict, n)
-        empty = strict.get((), 0)
+    tree, empty = papers
     # A paper with no usable first preference is not part of the valid poll.
     valid = tree.cumulative[-1] - empty
     quota = (valid // (seats + 1) + 1) * one

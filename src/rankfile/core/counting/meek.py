@@ -79,35 +79,43 @@ class _Papers:
         self.weights: dict[tuple[tuple[int, ...], int], int] = {}
         found, none_usable = tree.next_usable(tree.root(), usable)
         self.valid = tree.cumulative[-1] - none_usable  # papers with a usable preference
-        for c, group in found:
-            self._hold((), c, group)
+        self._place_all([((), c, group) for c, group in found])
 
-    def _hold(self, path: tuple[int, ...], c: int, group: Group) -> None:
-        if self.hopeful[c]:
-            self.held[c].append((path, group))
-            key = (path, c)
-            self.weights[key] = self.weights.get(key, 0) + self.tree.weight(group[0], group[1])
-        else:
-            self._place((*path, c), group)
+    def _place_all(self, todo: list[tuple[tuple[int, ...], int, Group]]) -> None:
+        """Hold each (path, c, group) at c if hopeful; else pass it on (c = -1: from its start).
 
-    def _place(self, path: tuple[int, ...], group: Group) -> None:
-        found, gone = self.tree.next_usable(group, self.usable)
-        if gone:
-            key = (path, EXHAUSTED)
-            self.weights[key] = self.weights.get(key, 0) + gone
-        for c, sub in found:
-            self._hold(path, c, sub)
+        A group reaching an elected candidate is passed on with that candidate added to its
+        path; the papers with no usable preference left are counted as exhausted.
+        """
+        cumulative = self.tree.cumulative
+        next_usable = self.tree.next_usable
+        usable, hopeful, held, weights = self.usable, self.hopeful, self.held, self.weights
+        while todo:
+            path, c, group = todo.pop()
+            if c >= 0:
+                if hopeful[c]:
+                    held[c].append((path, group))
+                    key = (path, c)
+                    weights[key] = weights.get(key, 0) + cumulative[group[1]] - cumulative[group[0]]
+                    continue
+                path = (*path, c)
+            found, gone = next_usable(group, usable)
+            if gone:
+                key = (path, EXHAUSTED)
+                weights[key] = weights.get(key, 0) + gone
+            todo.extend((path, d, sub) for d, sub in found)
 
     def release(self, c: int, elected: bool) -> None:
         """Move on the papers held by `c`, who has just been elected (or excluded)."""
         parcels, self.held[c] = self.held[c], []
         weights = self.weights
+        cumulative = self.tree.cumulative
         for path, group in parcels:
             key = (path, c)
-            weights[key] -= self.tree.weight(group[0], group[1])
+            weights[key] -= cumulative[group[1]] - cumulative[group[0]]
             if not weights[key]:
                 del weights[key]
-            self._place((*path, c) if elected else path, group)
+        self._place_all([((*path, c) if elected else path, -1, group) for path, group in parcels])
 
     def by_path(self) -> list[tuple[tuple[int, ...], int, list[tuple[int, int]]]]:
         """[(elected path, its papers, [(hopeful or EXHAUSTED, papers)])]."""
