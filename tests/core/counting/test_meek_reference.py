@@ -1,8 +1,10 @@
 """Meek STV to the letter of the Reference Meek Rule (Hill, Wichmann and Woodall, Algorithm 123)."""
 
+from pathlib import Path
+
 import pytest
 
-from rankfile.core.ballots.blt import parse_blt
+from rankfile.core.ballots.blt import parse_blt, read_blt
 from rankfile.core.counting.meek import count_meek, total_surplus
 from rankfile.core.counting.report import to_json, to_text
 from rankfile.core.counting.ties import TieNeedsLot
@@ -71,3 +73,43 @@ def test_it_distributes_each_round_with_the_keep_factors_it_reports():
     # The quota: (valid - excess) / (seats + 1), truncated to 9 places, plus 0.000000001.
     units = (17 - second.exhausted) * 10**9
     assert second.quota * 10**9 == units.numerator // (units.denominator * 4) + 1
+
+
+def distribute_ballot_by_ballot(ballots, keep):
+    """B.2.a as the rule states it, one ballot at a time, in units of 0.000000001."""
+    unit = 10**9
+    votes = [0] * len(ballots.candidates)
+    excess = 0
+    for order, weight in ballots.strict_rankings(equal="exhaust").items():
+        if not order:
+            continue
+        remaining = unit
+        for c in order:
+            share = min(remaining, -(-remaining * keep[c] // unit))
+            votes[c] += share * weight
+            remaining -= share
+            if not remaining:
+                break
+        excess += remaining * weight
+    return votes, excess
+
+
+@pytest.mark.parametrize(
+    "ballots",
+    [
+        WITHIN_SURPLUS,
+        read_blt(Path(__file__).parent / "data" / "scot-elex-edinburgh_2017_ward12-leith-walk.blt"),
+        parse_blt(
+            "5 2\n-4\n3 1 4 2 0\n2 2 1 0\n4 3 1=5 2 0\n1 5 4 0\n2 4 0\n3 1 3 0\n0\nA\nB\nC\nD\nE\nT\n"
+        ),
+    ],
+    ids=["within-surplus", "leith-walk", "withdrawn-and-equal"],
+)
+def test_it_distributes_every_round_as_the_rule_does_ballot_by_ballot(ballots):
+    result = count_meek(ballots, seats=2 if ballots.seats is None else None, seed=0)
+    unit = 10**9
+    for r in result.rounds:
+        keep = [int(r.keep[c] * unit) for c in range(len(ballots.candidates))]
+        votes, excess = distribute_ballot_by_ballot(ballots, keep)
+        assert [r.tallies[c] * unit for c in range(len(votes))] == votes
+        assert r.exhausted * unit == excess
