@@ -299,24 +299,25 @@ class _Packer:
 
     def __init__(self, ncand: int) -> None:
         self.table = {str(c + 1).encode(): bytes((c,)) for c in range(ncand)}
+        # For lines of weight 1: a line's last preference, with a ';' that ends its ranking.
+        self.last = dict(self.table)
+        self.last.update({f"{c + 1};".encode(): bytes((c, _SEPARATOR)) for c in range(ncand)})
         self.table[b";"] = bytes((_SEPARATOR,))
         self.table[b"0"] = bytes((_END,))
 
     def pack(self, lines: list[bytes], counts: list[int]) -> tuple[list[bytes], list[int]] | None:
         """The packed rankings and weights of plain `lines`, or None if any is not plain."""
         n = len(lines)
-        blob = b"\n".join(lines)
-        if (b"\n" + blob).count(b"\n1 ") == n:
-            weights = counts  # every weight is 1 (the usual case): its token is packed, then cut
-            skip = 1
-        else:
-            heads = [line.partition(b" ") for line in lines]
-            weight_tokens = [head[0] for head in heads]
-            if not all(map(bytes.isdigit, weight_tokens)):
-                return None  # '1_0', '+1', '-1': Python's int would take them
-            weights = [int(w) * c for w, c in zip(weight_tokens, counts, strict=True)]
-            blob = b"\n".join([head[2] for head in heads])
-            skip = 0
+        blob = b"\n" + b"\n".join(lines) + b"\n"
+        if blob.count(b"\n1 ") == n and blob.count(b" 0\n") == n and b"\n1 0\n" not in blob:
+            orders = self._pack_weight_one(blob, n)
+            return None if orders is None else (orders, counts)
+        heads = [line.partition(b" ") for line in lines]
+        weight_tokens = [head[0] for head in heads]
+        if not all(map(bytes.isdigit, weight_tokens)):
+            return None  # '1_0', '+1', '-1': Python's int would take them
+        weights = [int(w) * c for w, c in zip(weight_tokens, counts, strict=True)]
+        blob = b"\n".join([head[2] for head in heads])
         try:
             packed = b"".join(map(self.table.__getitem__, blob.replace(b"\n", b" ; ").split()))
         except KeyError:
@@ -328,7 +329,23 @@ class _Packer:
             or not packed.endswith(end)
         ):
             return None  # a line that does not end with its only 0
-        return [part[skip:-1] for part in packed.split(separator)], weights
+        return [part[:-1] for part in packed.split(separator)], weights
+
+    def _pack_weight_one(self, blob: bytes, n: int) -> list[bytes] | None:
+        """Lines `1 pref ... 0` with at least one preference (the usual case), each starting
+        and ending with a newline in `blob`: the weights and the final 0s go in two passes
+        over the text, and only the preferences are looked up."""
+        body = blob.replace(b"\n1 ", b"\n").replace(b" 0\n", b";\n")
+        try:
+            packed = b"".join(map(self.last.__getitem__, body.split()))
+        except KeyError:
+            return None  # a number that is no candidate's, a comment, '1=2', a 0 inside...
+        separator = bytes((_SEPARATOR,))
+        if packed.count(separator) != n:
+            return None
+        orders = packed.split(separator)
+        orders.pop()  # after the last separator
+        return orders
 
 
 def _parse_ballot(line: str, ncand: int) -> tuple[Ranking, int] | str | None:
