@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from rankfile.core.ballots import BallotSet
 from rankfile.core.ballots.blt import parse_blt, read_blt
 from rankfile.core.counting.meek import count_meek, total_surplus
 from rankfile.core.counting.report import to_json, to_text
@@ -113,3 +114,72 @@ def test_it_distributes_every_round_as_the_rule_does_ballot_by_ballot(ballots):
         votes, excess = distribute_ballot_by_ballot(ballots, keep)
         assert [r.tallies[c] * unit for c in range(len(votes))] == votes
         assert r.exhausted * unit == excess
+
+
+def reference_meek_votes(ballots, seats):
+    """Each round's votes by the Reference Meek Rule, written straight from its text."""
+    unit, omega = 10**9, 10**3
+    valid = sum(w for order, w in ballots.strict_rankings(equal="exhaust").items() if order)
+    keep = [unit] * len(ballots.candidates)
+    hopeful, elected, rounds = set(range(len(keep))), [], []
+    while len(elected) < seats and len(elected) + len(hopeful) > seats:  # B.1
+        last = None
+        while True:  # B.2
+            votes, excess = distribute_ballot_by_ballot(ballots, keep)
+            quota = (valid * unit - excess) // (seats + 1) + 1
+            winners = sorted(c for c in hopeful if votes[c] >= quota)
+            surplus = max(sum(votes[c] - quota for c in elected), 0)
+            if winners or surplus < omega or (last is not None and surplus >= last):
+                break
+            last = surplus
+            for c in elected:  # kf x q (rounded up), / v (rounded up)
+                product = -(-keep[c] * quota // unit)
+                keep[c] = min(unit, -(-product * unit // votes[c]))
+        rounds.append(votes)
+        if winners:
+            elected += winners
+            hopeful -= set(winners)
+        else:
+            lowest = min(votes[c] for c in hopeful)
+            (victim,) = [c for c in hopeful if votes[c] <= lowest + surplus]
+            hopeful.remove(victim)
+            keep[victim] = 0
+    return rounds
+
+
+# 9 candidates, 7 seats: an elected candidate falls below the quota, so summing the surpluses
+# before clamping (B.2.d) stops some rounds at another iteration than clamping each.
+BELOW_QUOTA = {
+    (2,): 96,
+    (8, 1, 4, 7, 6, 0, 2, 5, 3): 64,
+    (2, 6, 7, 4, 8): 48,
+    (4, 3, 1, 5, 2, 7): 25,
+    (3, 8, 6, 2, 7): 26,
+    (0, 2, 1, 8, 4, 5, 6): 58,
+    (3, 8, 7, 4, 2, 1, 6, 0, 5): 40,
+    (4, 5): 84,
+    (6, 3): 79,
+    (1, 3, 6, 4, 5, 0, 2): 99,
+    (6, 4, 5, 3, 7, 2, 1, 8, 0): 82,
+    (4, 5, 1, 7, 3, 6, 0, 8, 2): 65,
+    (1, 5, 4): 31,
+    (1, 3, 2, 5, 0, 6, 7, 8): 68,
+    (3, 7, 0, 1): 33,
+    (3, 6, 1, 0): 80,
+    (3, 8, 1, 5, 2): 99,
+    (4, 2, 1, 5): 99,
+    (3,): 65,
+    (6, 4, 0, 8, 3): 37,
+    (4, 6, 0, 5, 7): 93,
+    (7, 8, 5, 4, 1, 3, 0, 2, 6): 80,
+    (0, 6, 2): 20,
+}
+
+
+def test_it_gives_the_figures_of_the_rule_when_an_elected_candidate_is_below_the_quota():
+    ballots = BallotSet([f"C{c + 1}" for c in range(9)], seats=7)
+    for order, weight in BELOW_QUOTA.items():
+        ballots.add_order(order, weight)
+    result = count_meek(ballots)
+    figures = [[r.tallies[c] * 10**9 for c in range(9)] for r in result.rounds]
+    assert figures == reference_meek_votes(ballots, 7)
