@@ -124,3 +124,10 @@ def test_it_says_when_the_end_marker_is_missing(tmp_path, capsys):
     path.write_text("2 1\n1 1 2 0\nA\nB\nT\n")
     assert main(["count", str(path)]) == 1
     assert "line 3: " in (err := capsys.readouterr().err) and "end marker '0' is missing" in err
+
+
+def test_it_refuses_batch_elimination_for_a_method_other_than_instant_runoff(capsys):
+    assert main(["count", LEITH, "--method", "meek", "--batch-elimination"]) == 1
+    assert "--batch-elimination is for instant runoff" in capsys.readouterr().err
+    assert main(["count", BURLINGTON, "--batch-elimination", "--output", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elected"] == ["Bob Kiss"]
