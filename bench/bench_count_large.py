@@ -52,8 +52,12 @@ def main() -> int:
     report("a full read (--seats 21: refused once the file is read)", read, None)
     error = run_whole(["count", str(bad), "--output", "json"], args.runs, expect_status=1)
     fast = min(w for w, _, _ in error) <= 1.1 * min(w for w, _, _ in read)
+    fast_cpu = min(c for _, c, _ in error) <= 1.1 * min(c for _, c, _ in read)
     report("the bad last line reported", error, None)
-    print(f"  error as fast as a full read (within 10%): {'met' if fast else 'NOT met'}")
+    print(
+        f"  error as fast as a full read (within 10%): {'met' if fast else 'NOT met'} "
+        f"(by CPU time: {'met' if fast_cpu else 'NOT met'})"
+    )
     results.append(fast)
     print("after:", load())
     print("all goals met" if all(results) else "some goal NOT met")
