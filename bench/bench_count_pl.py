@@ -30,10 +30,6 @@ def main() -> int:
         start = time.perf_counter()
         generate_plackett_luce(path, BALLOTS)
         print(f"generated {path} in {time.perf_counter() - start:.1f} s")
-    distinct = len(set(path.read_bytes().split(b"\n")))
-    print(
-        f"file: {path.stat().st_size / 1e6:.1f} MB, {BALLOTS:,} ballots, ~{distinct:,} distinct lines"
-    )
     print("before:", load())
     figures = run_whole(
         ["count", str(path), "--method", "scottish-stv", "--output", "json"], args.runs
@@ -41,6 +37,11 @@ def main() -> int:
     met = report("rankfile count FILE --method scottish-stv --output json", figures, 0.7)
     peak_ok = max(p for _, _, p in figures) * 1024 < 300e6
     print("after:", load())
+    # Counted after the runs: a child's peak memory counts what it shares with its parent.
+    distinct = len(set(path.read_bytes().split(b"\n")))
+    print(
+        f"file: {path.stat().st_size / 1e6:.1f} MB, {BALLOTS:,} ballots, {distinct:,} distinct lines"
+    )
     print(f"peak memory < 300 MB: {'met' if peak_ok else 'NOT met'}")
     print("all goals met" if met and peak_ok else "some goal NOT met")
     return 0
