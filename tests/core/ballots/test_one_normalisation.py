@@ -77,3 +77,15 @@ def test_it_refuses_a_negative_or_underscored_csv_weight(tmp_path, weight, fragm
     path = write(tmp_path, "w.csv", f"rank1,weight\nA,2\nB,{weight}\n")
     with pytest.raises(BallotFileError, match=f"^line 3: {fragment}"):
         read_wide_csv(path)
+
+
+@pytest.mark.parametrize("method", ["scottish-stv", "wigm", "meek", "irv", "schulze"])
+def test_it_counts_a_blt_with_repeats_as_the_same_blt_without_them(method):
+    from rankfile.core.counting.methods import count
+
+    names = "0\nA\nB\nC\nD\nT\n"
+    repeated = parse_blt("4 2\n1 1 2 1 3 0\n1 2 2 0\n1 3 1 3 0\n1 4 4 1 0\n1 1 3 2 1 0\n" + names)
+    plain = parse_blt("4 2\n1 1 2 3 0\n1 2 0\n1 3 1 0\n1 4 1 0\n1 1 3 2 0\n" + names)
+    a, b = count(repeated, method, seed=1), count(plain, method, seed=1)
+    assert a.elected == b.elected
+    assert [r.tallies for r in a.rounds] == [r.tallies for r in b.rounds]

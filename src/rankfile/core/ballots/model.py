@@ -32,6 +32,18 @@ class BallotFileError(ValueError):
         super().__init__(f"line {line}: {message}" if line is not None else message)
 
 
+def _first_places(packed: dict[bytes, int]) -> dict[bytes, int]:
+    """`packed` with each ranking naming a candidate twice cut to their first places."""
+    if list(map(len, packed)) == list(map(len, map(set, packed))):
+        return packed
+    normal: dict[bytes, int] = {}
+    for key, weight in packed.items():
+        if len(set(key)) != len(key):
+            key = bytes(dict.fromkeys(key))
+        normal[key] = normal.get(key, 0) + weight
+    return normal
+
+
 def _check_weight(weight: int) -> None:
     if weight < 0:
         raise ValueError(f"a ballot weight cannot be negative ({weight})")
@@ -65,6 +77,7 @@ class BallotSet:
         # The same rankings packed one byte per candidate (fewer than 255 candidates), as the
         # BLT reader builds them; tuples are made from them only when something asks.
         self._packed: dict[bytes, int] | None = None
+        self._repeats_checked = True
         self.mixed: dict[Ranking, int] = {}
         for ranking, weight in (rankings or {}).items():
             self.add(ranking, weight)
@@ -91,31 +104,35 @@ class BallotSet:
     def orders(self) -> dict[tuple[int, ...], int]:
         """The rankings with one candidate at every level, as tuples of candidate indexes."""
         if self._orders is None:
-            assert self._packed is not None
-            self._orders = dict(zip(map(tuple, self._packed), self._packed.values(), strict=True))
+            packed = self.packed_orders()
+            assert packed is not None
+            self._orders = dict(zip(map(tuple, packed), packed.values(), strict=True))
             self._packed = None
         return self._orders
 
     def set_packed_orders(self, packed: dict[bytes, int]) -> None:
         """Replace the one-candidate-per-level rankings by `packed` (one byte per candidate).
 
-        A ranking naming a candidate twice is normalised as `add` does (first place kept).
+        A ranking naming a candidate twice is normalised as `add` does (first place kept), when
+        the rankings are first asked for.
         """
         if len(self.candidates) >= 255 and self.candidates:
             raise ValueError("packed rankings need fewer than 255 candidates")
-        if list(map(len, packed)) != list(map(len, map(set, packed))):
-            repeated = [key for key in packed if len(set(key)) != len(key)]
-            packed = dict(packed)
-            for key in repeated:
-                weight = packed.pop(key)
-                first = bytes(dict.fromkeys(key))
-                packed[first] = packed.get(first, 0) + weight
         self._packed = packed
+        self._repeats_checked = False
         self._orders = None
 
-    def packed_orders(self) -> dict[bytes, int] | None:
-        """The one-candidate-per-level rankings packed as bytes, when that is possible."""
+    def packed_orders(self, normalised: bool = True) -> dict[bytes, int] | None:
+        """The one-candidate-per-level rankings packed as bytes, when that is possible.
+
+        `normalised=False` may give rankings still naming a candidate twice, which the Gregory
+        counts can take as they are (a paper never reaches the repeat: the candidate repeated
+        is no longer continuing by then) and so spare the check.
+        """
         if self._packed is not None:
+            if normalised and not self._repeats_checked:
+                self._packed = _first_places(self._packed)
+                self._repeats_checked = True
             return self._packed
         if len(self.candidates) >= 255:
             return None

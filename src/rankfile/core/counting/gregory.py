@@ -83,7 +83,8 @@ def _papers(ballots: BallotSet) -> tuple[RankingTree, int]:
     n = len(ballots.candidates)
     packed = None
     if not ballots.mixed and not ballots.withdrawn:
-        packed = ballots.packed_orders()
+        # A repeated candidate is passed over as no longer continuing: no need to cut repeats.
+        packed = ballots.packed_orders(normalised=False)
     if packed is not None:
         return RankingTree(None, n, packed), packed.get(b"", 0)
     strict = ballots.strict_rankings(equal="exhaust")
