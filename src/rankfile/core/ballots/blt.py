@@ -76,7 +76,7 @@ def _blank(raw: bytes, line: int) -> bool:
 
 # Identical ballot lines are counted a block of this many bytes at a time, so that the lines of
 # a large file never exist as Python objects all at once.
-_BLOCK = 1 << 20
+_BLOCK = 1 << 18
 
 
 def parse_blt(data: str | bytes) -> BallotSet:

@@ -88,6 +88,7 @@ class _Papers:
         path; the papers with no usable preference left are counted as exhausted.
         """
         cumulative = self.tree.cumulative
+        keys, stop = self.tree.keys, self.tree.stop
         next_usable = self.tree.next_usable
         usable, hopeful, held, weights = self.usable, self.hopeful, self.held, self.weights
         while todo:
@@ -99,6 +100,24 @@ class _Papers:
                     weights[key] = weights.get(key, 0) + cumulative[group[1]] - cumulative[group[0]]
                     continue
                 path = (*path, c)
+            lo, hi, depth = group
+            if hi - lo == 1:
+                # One ranking (most groups, once split): walk it here, not through the tree.
+                ranking = keys[lo]
+                end: int = EXHAUSTED
+                for position in range(depth, len(ranking)):
+                    d = ranking[position]
+                    if d == stop:
+                        break
+                    if hopeful[d]:
+                        end = d
+                        held[d].append((path, (lo, hi, position + 1)))
+                        break
+                    if usable[d]:
+                        path = (*path, d)
+                key = (path, end)
+                weights[key] = weights.get(key, 0) + cumulative[hi] - cumulative[lo]
+                continue
             found, gone = next_usable(group, usable)
             if gone:
                 key = (path, EXHAUSTED)
