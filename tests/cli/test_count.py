@@ -82,3 +82,52 @@ def test_it_offers_every_counting_method():
     from rankfile.core.counting.methods import METHODS
 
     assert count_command.METHODS == METHODS
+
+
+def test_it_refuses_a_ballot_file_without_ballots_for_every_method(tmp_path, capsys):
+    from rankfile.core.counting.methods import METHODS
+
+    path = tmp_path / "empty.blt"
+    path.write_text('3 2\n0\n"A" "B" "C" "T"\n')
+    for method in METHODS:
+        assert main(["count", str(path), "--method", method]) == 1
+        assert "holds no ballots: there is nothing to count" in capsys.readouterr().err
+
+
+def test_it_refuses_a_header_only_cast_vote_record_in_text_and_json(tmp_path, capsys):
+    path = tmp_path / "cvr.csv"
+    path.write_text("ballot_id,rank,choice\n")
+    for output in ("text", "json"):
+        assert main(["count", str(path), "--output", output]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "names no candidates: there is nothing to count" in captured.err
+
+
+def test_it_checks_the_seats_alike_for_every_method(tmp_path, capsys):
+    path = tmp_path / "e.blt"
+    path.write_text('3 2\n4 1 2 0\n3 2 0\n2 3 0\n0\n"A" "B" "C" "T"\n')
+    cases = [
+        (["--method", "plurality", "--seats", "0"], "the number of seats must be at least 1"),
+        (["--method", "approval", "--seats", "-2"], "must be at least 1 (asked for -2)"),
+        (["--seats", "5"], "5 seats to fill but only 3 candidates standing"),
+        (["--method", "meek", "--seats", "0"], "must be at least 1 (asked for 0)"),
+        (["--method", "irv", "--seats", "2"], "irv elects one candidate"),
+    ]
+    for extra, message in cases:
+        assert main(["count", str(path), *extra]) == 1
+        assert message in capsys.readouterr().err
+
+
+def test_it_says_when_the_end_marker_is_missing(tmp_path, capsys):
+    path = tmp_path / "e.blt"
+    path.write_text("2 1\n1 1 2 0\nA\nB\nT\n")
+    assert main(["count", str(path)]) == 1
+    assert "line 3: " in (err := capsys.readouterr().err) and "end marker '0' is missing" in err
+
+
+def test_it_refuses_batch_elimination_for_a_method_other_than_instant_runoff(capsys):
+    assert main(["count", LEITH, "--method", "meek", "--batch-elimination"]) == 1
+    assert "--batch-elimination is for instant runoff" in capsys.readouterr().err
+    assert main(["count", BURLINGTON, "--batch-elimination", "--output", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elected"] == ["Bob Kiss"]

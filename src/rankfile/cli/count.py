@@ -72,15 +72,14 @@ def handle_count(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         raise CommandError(f"{args.file}: not a UTF-8 text file") from None
     method = args.method or ("irv" if fmt in ("cvr", "csv") else "scottish-stv")
+    if args.batch_elimination and method != "irv":
+        raise CommandError("--batch-elimination is for instant runoff (--method irv) only")
     try:
-        if method == "irv":
-            from rankfile.core.counting.irv import count_irv
+        from rankfile.core.counting.methods import count
 
-            result = count_irv(ballots, args.seed, batch_elimination=args.batch_elimination)
-        else:
-            from rankfile.core.counting.methods import count
-
-            result = count(ballots, method, args.seats, args.seed)
+        result = count(
+            ballots, method, args.seats, args.seed, batch_elimination=args.batch_elimination
+        )
     except TieNeedsLot as error:
         raise CommandError(f"{error} (--seed N)") from None
     except (EqualRankingError, ValueError) as error:

@@ -69,7 +69,11 @@ def test_it_keeps_equal_rankings_for_the_rule_to_judge():
         ("2 x\n", 1, "not a whole number"),
         ("2 1\n1 1 2\n0\nA\nB\n", 2, "must end with 0"),
         ("2 1\n1 1 2 0\n1 3 0\n0\nA\nB\n", 3, "candidate 3 does not exist"),
-        ("2 1\n1 1 1 0\n0\nA\nB\n", 2, "ranked twice"),
+        ("2 1\n1 1 0\n-4 1 2 0\n0\nA\nB\n", 3, "the weight -4 is negative"),
+        ("2 1\n1 1 0\n1_0 1 2 0\n0\nA\nB\n", 3, "the weight '1_0' is not a whole number"),
+        ("2 1\n+1 1 0\n0\nA\nB\n", 2, "the weight '+1' is not a whole number"),
+        ("2 1\n1 1_0 0\n0\nA\nB\n", 2, "the preference '1_0' is not a candidate number"),
+        ("2 1_0\n1 1 0\n0\nA\nB\n", 1, "the number of seats '1_0' is not a whole number"),
         ("2 1\n1 1 0 2 0\n0\nA\nB\n", 2, "0 inside"),
         ("2 1\nx 1 0\n0\nA\nB\n", 2, "weight"),
         ("2 1\n1 1 0\n", 2, "no line '0'"),
@@ -122,3 +126,24 @@ def test_it_refuses_a_fractional_weight_naming_the_line():
 def test_it_merges_lines_with_different_weights_for_the_same_ranking():
     ballots = parse_blt("2 1\n3 1 2 0\n4 1 2 0\n0\nA\nB\n")
     assert ballots.orders == {(0, 1): 7}
+
+
+def test_it_counts_a_candidate_repeated_on_a_ballot_at_their_first_place_only():
+    ballots = parse_blt("3 1\n3 1 2 1 0\n1 2 2 3 0\n0\nA\nB\nC\nT\n")
+    assert ballots.orders == {(0, 1): 3, (1, 2): 1}
+
+
+def test_it_says_the_end_marker_is_missing_rather_than_blaming_the_first_name():
+    with pytest.raises(BallotFileError) as caught:
+        parse_blt("2 1\n1 1 2 0\n2 2 0\nA\nB\nT\n")
+    assert caught.value.line == 4
+    assert "the end marker '0' is missing" in str(caught.value)
+    assert "must end with 0" not in str(caught.value)
+
+
+def test_it_names_a_bad_last_ballot_line_among_many_plain_ones():
+    lines = "".join(f"1 {1 + i % 3} {1 + (i + 1) % 3} 0\n" for i in range(3000))
+    with pytest.raises(BallotFileError) as caught:
+        parse_blt(f"3 1\n{lines}1 2 x 0\n0\nA\nB\nC\nT\n")
+    assert caught.value.line == 3002
+    assert "the preference 'x' is not a candidate number" in str(caught.value)

@@ -34,8 +34,9 @@ def test_it_looks_back_past_stages_where_the_tied_candidates_were_equal():
 
 @pytest.mark.parametrize("count", [count_scottish_stv, count_wigm, count_meek])
 def test_it_refuses_to_choose_silently_when_only_a_lot_can_break_a_tie(count):
+    # C and D go one after the other whichever goes first; the tie between A and B decides.
     ballots = make("ABCD", {"A": 5, "B": 5, "C": 2, "D": 2}, seats=1)
-    with pytest.raises(TieNeedsLot, match="C, D are tied for exclusion"):
+    with pytest.raises(TieNeedsLot, match="^A, B are tied for exclusion"):
         count(ballots)
 
 
@@ -53,9 +54,10 @@ def test_it_draws_lots_with_the_given_seed_and_records_it(count):
 
 
 def test_it_draws_a_lot_for_the_order_of_equal_surpluses():
-    # Quota 4: A and B are elected together with equal surpluses of 2.
+    # Quota 4: A and B are elected together with equal surpluses of 2. The order of election
+    # decides nothing, but the surplus transferred first decides whether C or D goes.
     ballots = make("ABCD", {"AC": 6, "BD": 6, "C": 1, "D": 1}, seats=3)
-    with pytest.raises(TieNeedsLot, match="election order"):
+    with pytest.raises(TieNeedsLot, match="^A, B are tied for largest surplus"):
         count_scottish_stv(ballots)
     result = count_scottish_stv(ballots, seed=1)
     first_two = {result.name(c) for c in result.elected[:2]}
@@ -72,10 +74,21 @@ def test_it_breaks_an_instant_runoff_elimination_tie_by_the_earlier_round():
 
 
 def test_it_needs_a_seed_for_an_instant_runoff_tie_at_every_round():
-    ballots = make("ABCD", {"A": 4, "B": 3, "C": 1, "D": 1})
-    with pytest.raises(TieNeedsLot):
+    # Whichever of A and B is eliminated, the other wins.
+    ballots = make("ABC", {"AB": 2, "BA": 2, "C": 3})
+    with pytest.raises(TieNeedsLot, match="^A, B are tied for elimination"):
         count_irv(ballots)
     assert "seed 3" in count_irv(ballots, seed=3).rounds[0].decisions[0].reason
+
+
+def test_it_eliminates_candidates_tied_at_every_round_without_a_lot_when_both_go_anyway():
+    result = count_irv(make("ABCD", {"A": 4, "B": 3, "C": 1, "D": 1}))
+    assert [result.name(c) for c in result.elected] == ["A"]
+    assert result.seed is None
+    assert result.notes == [
+        "C, D are tied for elimination at every round; whichever goes first, the same "
+        "candidates are elected and excluded, so no lot is drawn: C first, in ballot order"
+    ]
 
 
 def test_it_draws_lots_for_the_last_seat_in_plurality_and_approval():
@@ -129,3 +142,38 @@ def test_it_decides_a_final_instant_runoff_tie_by_the_earlier_round():
     result = count_irv(make("ABC", {"A": 3, "B": 4, "CA": 1, "C": 1}))
     assert [result.name(c) for c in result.elected] == ["B"]
     assert "round 1" in result.rounds[1].decisions[0].reason
+
+
+# Two seats: A and B are both elected whatever the order of their election.
+ORDER_ONLY = '3 2\n5 1 0\n5 2 0\n1 3 0\n0\n"A" "B" "C" "T"\n'
+
+
+@pytest.mark.parametrize("method", ["scottish-stv", "wigm", "meek"])
+def test_it_draws_no_lot_for_a_tie_that_decides_only_the_order_of_election(method):
+    from rankfile.core.ballots.blt import parse_blt
+    from rankfile.core.counting.methods import count
+
+    result = count(parse_blt(ORDER_ONLY), method)
+    assert sorted(result.name(c) for c in result.elected) == ["A", "B"]
+    assert result.seed is None
+    assert len(result.notes) == 1
+    assert result.notes[0].startswith("A, B are tied for election order at every round")
+    assert "no lot is drawn" in result.notes[0]
+
+
+def test_it_gives_the_same_result_with_a_seed_when_no_lot_is_needed():
+    from rankfile.core.ballots.blt import parse_blt
+
+    ballots = parse_blt(ORDER_ONLY)
+    assert count_scottish_stv(ballots, seed=3).elected == count_scottish_stv(ballots).elected
+    assert count_scottish_stv(ballots, seed=3).seed is None
+
+
+def test_it_asks_for_a_lot_when_the_exploration_limit_is_reached(monkeypatch):
+    from rankfile.core.counting import ties
+
+    monkeypatch.setattr(ties, "EXPLORE_LIMIT", 1)
+    from rankfile.core.ballots.blt import parse_blt
+
+    with pytest.raises(TieNeedsLot, match="^A, B are tied for election order"):
+        count_scottish_stv(parse_blt(ORDER_ONLY))

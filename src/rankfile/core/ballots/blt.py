@@ -7,8 +7,10 @@ numbers; one line per ballot or group of identical ballots, `weight pref pref ..
 Read as well: names and title unquoted (one per line), quoted, or quoted with doubled quotes
 inside (`"Jo ""JJ"" Smith"`); several quoted names on one line; no final newline; `#` comments
 (at the start of a line or after white space, outside quotes); blank lines; equal rankings
-`1=2` (kept as one level: the counting rule accepts or refuses them); `-` for a skipped rank.
-Refused with the line named: anything else.
+`1=2` (kept as one level: the counting rule accepts or refuses them); `-` for a skipped rank;
+a candidate repeated on a ballot (counted at their first place only, as by every reader).
+Refused with the line named: anything else, among it negative weights and numbers written
+other than in plain digits (`1_0`, `+1`).
 
 Speed: a file of a million one-ballot lines usually has far fewer distinct lines, so identical
 raw lines are counted first (in C, by `collections.Counter`) and each distinct line is parsed
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import islice
+from collections.abc import Callable
 from pathlib import Path
 
 from rankfile.core.ballots.model import BallotFileError, BallotSet, Level, Ranking
@@ -50,11 +52,15 @@ def _strip_comment(line: str) -> str:
     return line[: match.start()] if match else line
 
 
+_WHOLE = re.compile(r"[0-9]+")
+
+
 def _int(token: str, line: int, what: str) -> int:
-    try:
-        return int(token)
-    except ValueError:
-        raise BallotFileError(f"{what} {token!r} is not a whole number", line) from None
+    """A whole number written in ASCII digits (Python's int also takes `1_0`, `+1`, `١`)."""
+    text = token[1:] if token.startswith("-") else token
+    if not _WHOLE.fullmatch(text):
+        raise BallotFileError(f"{what} {token!r} is not a whole number", line)
+    return int(token)
 
 
 def _text(raw: bytes, line: int) -> str:
@@ -62,6 +68,15 @@ def _text(raw: bytes, line: int) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BallotFileError("the line is not UTF-8 text", line) from None
+
+
+def _blank(raw: bytes, line: int) -> bool:
+    return not _strip_comment(_text(raw, line)).strip()
+
+
+# Identical ballot lines are counted a block of this many bytes at a time, so that the lines of
+# a large file never exist as Python objects all at once.
+_BLOCK = 1 << 18
 
 
 def parse_blt(data: str | bytes) -> BallotSet:
@@ -72,61 +87,90 @@ def parse_blt(data: str | bytes) -> BallotSet:
         data = data[3:]
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    lines = data.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    n = len(lines)
-    pos = 0
-    while pos < n and not _strip_comment(_text(lines[pos], pos + 1)).strip():
-        pos += 1
-    if pos == n:
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    size = len(data)
+    pos, number = 0, 1  # the offset and number of the next line
+    # The header and the withdrawn candidates: the first lines that are not blank.
+    while pos < size:
+        cut = data.index(b"\n", pos)
+        if not _blank(data[pos:cut], number):
+            break
+        pos, number = cut + 1, number + 1
+    if pos >= size:
         raise BallotFileError("the file is empty", 1)
-    header_text = _text(lines[pos], pos + 1)
+    cut = data.index(b"\n", pos)
+    header_text = _text(data[pos:cut], number)
     header = _strip_comment(header_text).split()
     if len(header) != 2:
         raise BallotFileError(
-            f"the first line must be 'candidates seats', found {header_text.strip()!r}", pos + 1
+            f"the first line must be 'candidates seats', found {header_text.strip()!r}", number
         )
-    ncand = _int(header[0], pos + 1, "the number of candidates")
-    seats = _int(header[1], pos + 1, "the number of seats")
+    ncand = _int(header[0], number, "the number of candidates")
+    seats = _int(header[1], number, "the number of seats")
     if ncand < 1:
-        raise BallotFileError("the number of candidates must be at least 1", pos + 1)
+        raise BallotFileError("the number of candidates must be at least 1", number)
     if not 1 <= seats <= ncand:
-        raise BallotFileError(f"{seats} seats for {ncand} candidates", pos + 1)
-    pos += 1
+        raise BallotFileError(f"{seats} seats for {ncand} candidates", number)
+    pos, number = cut + 1, number + 1
     withdrawn: set[int] = set()
-    while pos < n and not _strip_comment(_text(lines[pos], pos + 1)).strip():
-        pos += 1
-    if pos < n:
-        tokens = _strip_comment(_text(lines[pos], pos + 1)).split()
+    while pos < size:
+        cut = data.index(b"\n", pos)
+        if not _blank(data[pos:cut], number):
+            break
+        pos, number = cut + 1, number + 1
+    if pos < size:
+        cut = data.index(b"\n", pos)
+        tokens = _strip_comment(_text(data[pos:cut], number)).split()
         if tokens and all(t.startswith("-") and t[1:].isdigit() for t in tokens):
             for token in tokens:
-                number = -int(token)
-                if not 1 <= number <= ncand:
-                    raise BallotFileError(f"withdrawn candidate {token} does not exist", pos + 1)
-                withdrawn.add(number - 1)
-            pos += 1
-    start = pos
+                candidate = -int(token)
+                if not 1 <= candidate <= ncand:
+                    raise BallotFileError(f"withdrawn candidate {token} does not exist", number)
+                withdrawn.add(candidate - 1)
+            pos, number = cut + 1, number + 1
+    start, first_ballot_line = pos, number
+    # The ballots end at the first line `0`; the exact line is found in C, any other spelling
+    # of it (' 0', '0 # end') by the careful reading of the lines that are not plain ballots.
+    if data.startswith(b"0\n", start):
+        end = start
+    else:
+        found = data.find(b"\n0\n", start - 1)
+        end = found + 1 if found >= 0 else size
     ballots = BallotSet(candidates=[], seats=seats, withdrawn=frozenset(withdrawn))
-    try:
-        end = lines.index(b"0", start)
-    except ValueError:
-        end = n
-    ended, errors = _read_ballots(Counter(islice(lines, start, end)), ncand, ballots)
-    if ended:
-        # The ballots end at a '0' line written differently (' 0', '0 # end'): find it.
-        end = _find_end(lines, start)
+    ends, errors = _read_ballots(_count_lines(data, start, end), ncand, ballots)
+    if ends:
+        # The ballots end at a '0' line written differently: read them again up to it.
+        end = min(_offset_of(data, start, raw) for raw in ends)
         ballots = BallotSet(candidates=[], seats=seats, withdrawn=frozenset(withdrawn))
-        ended, errors = _read_ballots(Counter(islice(lines, start, end)), ncand, ballots)
+        _, errors = _read_ballots(_count_lines(data, start, end), ncand, ballots)
+    if end >= size:
+        # No end marker: the names were read as ballot lines. Say so at the first line that is
+        # not a ballot (the first name, as a rule), not that this line is a bad ballot.
+        if errors:
+            offset = min(_offset_of(data, start, raw) for raw, _ in errors)
+            raise BallotFileError(
+                "this is not a ballot line, and no line '0' ends the ballots before it: "
+                "the end marker '0' is missing",
+                _line_number(data, offset, start, first_ballot_line),
+            )
+        raise BallotFileError(
+            "no line '0' ends the ballots: the end marker is missing",
+            _line_number(data, size - 1, start, first_ballot_line),
+        )
     if errors:
         # Report the first bad line in the file.
-        line, message = min((lines.index(raw, start), message) for raw, message in errors)
-        raise BallotFileError(message, line + 1)
-    if end == n:
-        raise BallotFileError("no line '0' ends the ballots", n)
-    names = _read_names([(_text(lines[i], i + 1), i + 1) for i in range(end + 1, n)])
+        offset, message = min((_offset_of(data, start, raw), message) for raw, message in errors)
+        raise BallotFileError(message, _line_number(data, offset, start, first_ballot_line))
+    end_line = _line_number(data, end, start, first_ballot_line)
+    tail = data[data.index(b"\n", end) + 1 :].split(b"\n")
+    if tail and not tail[-1]:
+        tail.pop()
+    names = _read_names(
+        [(_text(raw, end_line + 1 + i), end_line + 1 + i) for i, raw in enumerate(tail)]
+    )
     if len(names) < ncand:
-        last = names[-1][1] if names else end + 1
+        last = names[-1][1] if names else end_line
         raise BallotFileError(
             f"the header announces {ncand} candidates but {len(names)} names follow the ballots",
             last,
@@ -144,83 +188,164 @@ def parse_blt(data: str | bytes) -> BallotSet:
     return ballots
 
 
+def _count_lines(data: bytes, start: int, end: int) -> Counter[bytes]:
+    """How many times each distinct line occurs in data[start:end] (lines end with \\n)."""
+    counted: Counter[bytes] = Counter()
+    pos = start
+    while pos < end:
+        cut = data.find(b"\n", min(pos + _BLOCK, end - 1))
+        if cut < 0 or cut >= end:
+            cut = end - 1
+        counted.update(data[pos:cut].split(b"\n"))
+        pos = cut + 1
+    return counted
+
+
+def _offset_of(data: bytes, start: int, raw: bytes) -> int:
+    """The offset of the first line reading exactly `raw` at or after `start`."""
+    if data.startswith(raw + b"\n", start):
+        return start
+    return data.index(b"\n" + raw + b"\n", start - 1) + 1
+
+
+def _line_number(data: bytes, offset: int, start: int, start_line: int) -> int:
+    """The number of the line at `offset`, knowing that the line at `start` is `start_line`."""
+    return start_line + data.count(b"\n", start, offset)
+
+
 def _read_ballots(
     counted: Counter[bytes], ncand: int, ballots: BallotSet
-) -> tuple[bool, list[tuple[bytes, str]]]:
+) -> tuple[list[bytes], list[tuple[bytes, str]]]:
     """Parse each distinct ballot line once into `ballots`.
 
-    Returns whether a line reading `0` in another form ended the ballots early, and the bad
-    lines with what is wrong with each.
+    Returns the lines that read `0` in another form (the first of them ends the ballots
+    early), and the bad lines with what is wrong with each.
     """
-    if _read_plain_ballots(counted, ncand, ballots):
-        return False, []
-    orders = ballots.orders
-    less_one = (-1).__add__
-    slow: list[bytes] = []
-    for raw, count in counted.items():
-        try:
-            numbers = tuple(map(int, raw.split()))
-        except ValueError:
-            slow.append(raw)
-            continue
-        if len(numbers) < 2 or numbers[-1] or numbers[0] < 0:
-            slow.append(raw)
-            continue
-        order = tuple(map(less_one, numbers[1:-1]))
-        if order and (min(order) < 0 or max(order) >= ncand or len(set(order)) != len(order)):
-            slow.append(raw)
-            continue
-        orders[order] = orders.get(order, 0) + numbers[0] * count
+    lines = list(counted)
+    counts = list(counted.values())
+    counted.clear()  # the lines live on in `lines`, which is emptied as they are read
+    rest: list[tuple[bytes, int]] = []
+    if ncand < _SEPARATOR:
+        packer = _Packer(ncand)
+        plain: Callable[[bytes], object] | None = None
+        all_orders: list[bytes] = []
+        all_weights: list[int] = []
+        while lines:
+            chunk, chunk_counts = lines[-_CHUNK_LINES:], counts[-_CHUNK_LINES:]
+            del lines[-_CHUNK_LINES:], counts[-_CHUNK_LINES:]
+            packed = packer.pack(chunk, chunk_counts)
+            if packed is None:
+                # Something is unusual in this chunk: its plain lines are still read in bulk,
+                # the others one by one.
+                plain = plain or _plain_line(ncand)
+                good = [i for i, raw in enumerate(chunk) if plain(raw)]
+                if len(good) < len(chunk):
+                    is_good = set(good)
+                    rest.extend(
+                        (raw, chunk_counts[i]) for i, raw in enumerate(chunk) if i not in is_good
+                    )
+                    chunk = [chunk[i] for i in good]
+                    chunk_counts = [chunk_counts[i] for i in good]
+                packed = packer.pack(chunk, chunk_counts) if chunk else ([], [])
+                if packed is None:  # cannot happen when the pattern is right: read carefully
+                    rest.extend(zip(chunk, chunk_counts, strict=True))
+                    continue
+            all_orders += packed[0]
+            all_weights += packed[1]
+        merged = dict(zip(all_orders, all_weights, strict=True))
+        if len(merged) != len(all_orders):
+            # Lines written differently (weights, spaces) with the same ranking: add them up.
+            merged = {}
+            for order, weight in zip(all_orders, all_weights, strict=True):
+                merged[order] = merged.get(order, 0) + weight
+        del all_orders, all_weights
+        ballots.set_packed_orders(merged)
+    else:
+        rest = list(zip(lines, counts, strict=True))
     errors: list[tuple[bytes, str]] = []
-    for raw in slow:
+    ends: list[bytes] = []
+    for raw, count in rest:
         line = _strip_comment(raw.decode("utf-8", errors="replace"))
         if line.split() == ["0"]:
-            return True, []
+            ends.append(raw)
+            continue
         parsed = _parse_ballot(line, ncand)
         if isinstance(parsed, str):
             errors.append((raw, parsed))
         elif parsed is not None:
             ranking, weight = parsed
-            ballots.add(ranking, weight * counted[raw])
-    return False, errors
+            ballots.add(ranking, weight * count)
+    return ends, errors
 
 
-def _read_plain_ballots(counted: Counter[bytes], ncand: int, ballots: BallotSet) -> bool:
-    """The fast path: every line `weight pref ... 0` with valid, distinct candidate numbers.
+def _plain_line(ncand: int) -> Callable[[bytes], object]:
+    """A test for a plain ballot line: `weight pref ... 0`, single spaces, valid candidates."""
+    numbers = b"|".join(str(c).encode() for c in range(ncand, 0, -1))
+    return re.compile(rb"[0-9]+(?: (?:" + numbers + rb"))* 0").fullmatch
 
-    Works in whole-list operations (comprehensions and C-level `map`); returns False, having
-    added nothing, as soon as anything is unusual, and the careful path takes over.
+
+# The fast path packs a ranking one byte per candidate (fewer than 254 candidates): a byte
+# marks the end of each line's tokens, another the end of a line (its final 0).
+_SEPARATOR, _END = 0xFE, 0xFF
+_CHUNK_LINES = 1 << 15
+
+
+class _Packer:
+    """Packs plain ballot lines `weight pref ... 0` into rankings, a chunk of lines at once.
+
+    The chunk is joined into one text, split into tokens and each token looked up in a
+    dictionary by a C-level `map`: a line costs a few C operations, no Python loop.
     """
-    if ncand >= 255:
-        return False  # rankings are packed one byte per candidate
-    number = {str(c + 1).encode(): c for c in range(ncand)}.__getitem__
-    try:
-        tokens = [raw.split() for raw in counted]
-        if [t[-1] for t in tokens].count(b"0") != len(tokens):
-            return False
-        orders = [bytes(map(number, t[1:-1])) for t in tokens]
-        weights = [int(t[0]) * count for t, count in zip(tokens, counted.values(), strict=True)]
-    except (KeyError, ValueError, IndexError):
-        return False
-    if weights and min(weights) < 0:
-        return False
-    if sum(map(len, orders)) != sum(map(len, map(set, orders))):
-        return False  # a candidate ranked twice
-    merged = dict(zip(orders, weights, strict=True))
-    if len(merged) != len(orders):
-        merged = {}
-        for order, weight in zip(orders, weights, strict=True):
-            merged[order] = merged.get(order, 0) + weight
-    ballots.set_packed_orders(merged)
-    return True
 
+    def __init__(self, ncand: int) -> None:
+        self.table = {str(c + 1).encode(): bytes((c,)) for c in range(ncand)}
+        # For lines of weight 1: a line's last preference, with a ';' that ends its ranking.
+        self.last = dict(self.table)
+        self.last.update({f"{c + 1};".encode(): bytes((c, _SEPARATOR)) for c in range(ncand)})
+        self.table[b";"] = bytes((_SEPARATOR,))
+        self.table[b"0"] = bytes((_END,))
 
-def _find_end(lines: list[bytes], start: int) -> int:
-    """The index of the first line that reads `0` (the end of the ballots)."""
-    for index in range(start, len(lines)):
-        if _strip_comment(lines[index].decode("utf-8", errors="replace")).split() == ["0"]:
-            return index
-    return len(lines)
+    def pack(self, lines: list[bytes], counts: list[int]) -> tuple[list[bytes], list[int]] | None:
+        """The packed rankings and weights of plain `lines`, or None if any is not plain."""
+        n = len(lines)
+        blob = b"\n" + b"\n".join(lines) + b"\n"
+        if blob.count(b"\n1 ") == n and blob.count(b" 0\n") == n and b"\n1 0\n" not in blob:
+            orders = self._pack_weight_one(blob, n)
+            return None if orders is None else (orders, counts)
+        heads = [line.partition(b" ") for line in lines]
+        weight_tokens = [head[0] for head in heads]
+        if not all(map(bytes.isdigit, weight_tokens)):
+            return None  # '1_0', '+1', '-1': Python's int would take them
+        weights = [int(w) * c for w, c in zip(weight_tokens, counts, strict=True)]
+        blob = b"\n".join([head[2] for head in heads])
+        try:
+            packed = b"".join(map(self.table.__getitem__, blob.replace(b"\n", b" ; ").split()))
+        except KeyError:
+            return None  # a number that is no candidate's, a comment, '1=2', ...
+        end, separator = bytes((_END,)), bytes((_SEPARATOR,))
+        if (
+            packed.count(end) != n
+            or packed.count(end + separator) != n - 1
+            or not packed.endswith(end)
+        ):
+            return None  # a line that does not end with its only 0
+        return [part[:-1] for part in packed.split(separator)], weights
+
+    def _pack_weight_one(self, blob: bytes, n: int) -> list[bytes] | None:
+        """Lines `1 pref ... 0` with at least one preference (the usual case), each starting
+        and ending with a newline in `blob`: the weights and the final 0s go in two passes
+        over the text, and only the preferences are looked up."""
+        body = blob.replace(b"\n1 ", b"\n").replace(b" 0\n", b";\n")
+        try:
+            packed = b"".join(map(self.last.__getitem__, body.split()))
+        except KeyError:
+            return None  # a number that is no candidate's, a comment, '1=2', a 0 inside...
+        separator = bytes((_SEPARATOR,))
+        if packed.count(separator) != n:
+            return None
+        orders = packed.split(separator)
+        orders.pop()  # after the last separator
+        return orders
 
 
 def _parse_ballot(line: str, ncand: int) -> tuple[Ranking, int] | str | None:
@@ -232,31 +357,27 @@ def _parse_ballot(line: str, ncand: int) -> tuple[Ranking, int] | str | None:
         return "a ballot line must end with 0"
     if tokens[0].startswith("("):
         return "ballot identifiers in parentheses are not supported"
-    try:
-        weight = int(tokens[0])
-    except ValueError:
+    if tokens[0].startswith("-") and _WHOLE.fullmatch(tokens[0][1:]):
+        return f"the weight {tokens[0]} is negative"
+    if not _WHOLE.fullmatch(tokens[0]):
         return f"the weight {tokens[0]!r} is not a whole number"
-    if weight < 0:
-        return f"the weight {weight} is negative"
+    weight = int(tokens[0])
     if len(tokens) == 1:
         return "a ballot line needs a weight, its preferences and a final 0"
     levels: list[Level] = []
-    seen: set[int] = set()
     for token in tokens[1:-1]:
         if token == "-":
             continue
-        try:
-            level = tuple(int(part) - 1 for part in token.split("="))
-        except ValueError:
+        parts = token.split("=")
+        if not all(_WHOLE.fullmatch(part) for part in parts):
             return f"the preference {token!r} is not a candidate number"
+        level = tuple(int(part) - 1 for part in parts)
         for candidate in level:
             if not 0 <= candidate < ncand:
                 if candidate == -1:
                     return "0 inside a ballot line (it may only end the line)"
                 return f"candidate {candidate + 1} does not exist (there are {ncand})"
-            if candidate in seen:
-                return f"candidate {candidate + 1} is ranked twice"
-            seen.add(candidate)
+        # A candidate repeated counts at their first place only (BallotSet.add drops repeats).
         levels.append(level)
     return tuple(levels), weight
 

@@ -9,6 +9,9 @@ Wide form: a header row and one row per ballot; the columns whose header holds a
 (`rank1`, `Choice 2`, `3`) are the ranks in that order; a `weight` or `count` column gives the
 number of ballots; other columns (ballot ids, precincts) are ignored. Empty cells and
 `$UNDERVOTE` are skipped ranks; `$OVERVOTE` is an overvote.
+
+In both, a candidate marked again at a later rank counts at their first rank only (the one
+normalisation of every reader, made by `BallotSet.add`).
 """
 
 from __future__ import annotations
@@ -55,12 +58,9 @@ def read_cvr(path: str | Path) -> BallotSet:
             if len(row) != 3:
                 raise BallotFileError(f"expected 3 fields, found {len(row)}", line)
             ballot_id, rank_text, choice = (field.strip() for field in row)
-            try:
-                rank = int(rank_text)
-            except ValueError:
-                raise BallotFileError(
-                    f"the rank {rank_text!r} is not a whole number", line
-                ) from None
+            if not _WHOLE.fullmatch(rank_text.lstrip("-")):
+                raise BallotFileError(f"the rank {rank_text!r} is not a whole number", line)
+            rank = int(rank_text)
             if rank < 1:
                 raise BallotFileError(f"the rank {rank} must be 1 or more", line)
             ballot = marks.setdefault(ballot_id, {})
@@ -85,6 +85,7 @@ def read_cvr(path: str | Path) -> BallotSet:
 
 
 _RANK_COLUMN = re.compile(r"(\d+)")
+_WHOLE = re.compile(r"[0-9]+")
 
 
 def read_wide_csv(path: str | Path) -> BallotSet:
@@ -118,12 +119,12 @@ def read_wide_csv(path: str | Path) -> BallotSet:
                 raise BallotFileError(f"expected {len(header)} fields, found {len(row)}", line)
             weight = 1
             if weight_column is not None:
-                try:
-                    weight = int(row[weight_column])
-                except ValueError:
-                    raise BallotFileError(
-                        f"the weight {row[weight_column]!r} is not a whole number", line
-                    ) from None
+                text = row[weight_column].strip()
+                if not _WHOLE.fullmatch(text):
+                    if text.startswith("-") and _WHOLE.fullmatch(text[1:]):
+                        raise BallotFileError(f"the weight {text} is negative", line)
+                    raise BallotFileError(f"the weight {text!r} is not a whole number", line)
+                weight = int(text)
             levels: list[Level] = []
             for _, position in rank_columns:
                 cell = row[position].strip()

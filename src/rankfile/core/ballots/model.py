@@ -9,6 +9,10 @@ indexes (0-based into `BallotSet.candidates`): one index for an ordinary prefere
 for an equal ranking (`1=2` in BLT, a tie in PrefLib), none for an overvote whose marks are
 unknown (`$OVERVOTE` in a cast-vote record). Skipped ranks are not stored: every reader passes
 over them. What a level of other than one candidate means is decided by the counting rule.
+
+One normalisation for every reader, made here as rankings are added: a candidate repeated on a
+ballot counts only at its first place (later marks for them are dropped, and a level left with
+no candidate by that goes too); weights are whole numbers of at least 0.
 """
 
 from __future__ import annotations
@@ -26,6 +30,23 @@ class BallotFileError(ValueError):
         self.line = line
         self.reason = message
         super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+def _first_places(packed: dict[bytes, int]) -> dict[bytes, int]:
+    """`packed` with each ranking naming a candidate twice cut to their first places."""
+    if list(map(len, packed)) == list(map(len, map(set, packed))):
+        return packed
+    normal: dict[bytes, int] = {}
+    for key, weight in packed.items():
+        if len(set(key)) != len(key):
+            key = bytes(dict.fromkeys(key))
+        normal[key] = normal.get(key, 0) + weight
+    return normal
+
+
+def _check_weight(weight: int) -> None:
+    if weight < 0:
+        raise ValueError(f"a ballot weight cannot be negative ({weight})")
 
 
 class EqualRankingError(ValueError):
@@ -56,6 +77,7 @@ class BallotSet:
         # The same rankings packed one byte per candidate (fewer than 255 candidates), as the
         # BLT reader builds them; tuples are made from them only when something asks.
         self._packed: dict[bytes, int] | None = None
+        self._repeats_checked = True
         self.mixed: dict[Ranking, int] = {}
         for ranking, weight in (rankings or {}).items():
             self.add(ranking, weight)
@@ -82,21 +104,35 @@ class BallotSet:
     def orders(self) -> dict[tuple[int, ...], int]:
         """The rankings with one candidate at every level, as tuples of candidate indexes."""
         if self._orders is None:
-            assert self._packed is not None
-            self._orders = dict(zip(map(tuple, self._packed), self._packed.values(), strict=True))
+            packed = self.packed_orders()
+            assert packed is not None
+            self._orders = dict(zip(map(tuple, packed), packed.values(), strict=True))
             self._packed = None
         return self._orders
 
     def set_packed_orders(self, packed: dict[bytes, int]) -> None:
-        """Replace the one-candidate-per-level rankings by `packed` (one byte per candidate)."""
+        """Replace the one-candidate-per-level rankings by `packed` (one byte per candidate).
+
+        A ranking naming a candidate twice is normalised as `add` does (first place kept), when
+        the rankings are first asked for.
+        """
         if len(self.candidates) >= 255 and self.candidates:
             raise ValueError("packed rankings need fewer than 255 candidates")
         self._packed = packed
+        self._repeats_checked = False
         self._orders = None
 
-    def packed_orders(self) -> dict[bytes, int] | None:
-        """The one-candidate-per-level rankings packed as bytes, when that is possible."""
+    def packed_orders(self, normalised: bool = True) -> dict[bytes, int] | None:
+        """The one-candidate-per-level rankings packed as bytes, when that is possible.
+
+        `normalised=False` may give rankings still naming a candidate twice, which the Gregory
+        counts can take as they are (a paper never reaches the repeat: the candidate repeated
+        is no longer continuing by then) and so spare the check.
+        """
         if self._packed is not None:
+            if normalised and not self._repeats_checked:
+                self._packed = _first_places(self._packed)
+                self._repeats_checked = True
             return self._packed
         if len(self.candidates) >= 255:
             return None
@@ -119,19 +155,55 @@ class BallotSet:
         return sum(plain.values()) + sum(self.mixed.values())
 
     def add(self, ranking: Ranking, weight: int = 1) -> None:
-        """Add `weight` ballots carrying `ranking` (merged with identical rankings)."""
+        """Add `weight` ballots carrying `ranking` (merged with identical rankings).
+
+        A candidate repeated on the ballot counts at its first place only.
+        """
         if all(len(level) == 1 for level in ranking):
             self.add_order(tuple(level[0] for level in ranking), weight)
+            return
+        _check_weight(weight)
+        seen: set[int] = set()
+        levels: list[Level] = []
+        for level in ranking:
+            if not level:
+                levels.append(level)  # an overvote of unknown candidates
+                continue
+            kept = tuple(dict.fromkeys(c for c in level if c not in seen))
+            seen.update(kept)
+            if kept:
+                levels.append(kept)
+        normal = tuple(levels)
+        if all(len(level) == 1 for level in normal):
+            self.add_order(tuple(level[0] for level in normal), weight)
         else:
-            self.mixed[ranking] = self.mixed.get(ranking, 0) + weight
+            self.mixed[normal] = self.mixed.get(normal, 0) + weight
 
     def add_order(self, order: tuple[int, ...], weight: int = 1) -> None:
-        """Add `weight` ballots ranking the candidates `order`, one at each level."""
+        """Add `weight` ballots ranking the candidates `order`, one at each level.
+
+        A candidate repeated in `order` counts at its first place only.
+        """
+        _check_weight(weight)
+        if len(order) > 1 and len(set(order)) != len(order):
+            order = tuple(dict.fromkeys(order))
         self.orders[order] = self.orders.get(order, 0) + weight
 
     def items(self) -> Iterator[tuple[Ranking, int]]:
         """The (ranking, weight) pairs."""
         return iter(self.rankings.items())
+
+    def marks_a_candidate(self) -> bool:
+        """Whether any ballot (of weight above 0) marks a candidate who has not withdrawn."""
+        withdrawn = self.withdrawn
+        plain = self._packed if self._packed is not None else self.orders
+        for order, weight in plain.items():
+            if weight and any(c not in withdrawn for c in order):
+                return True
+        for ranking, weight in self.mixed.items():
+            if weight and any(c not in withdrawn for level in ranking for c in level):
+                return True
+        return False
 
     def has_equal_rankings(self) -> bool:
         """Whether any ballot ranks two or more candidates at the same level."""

@@ -22,23 +22,45 @@ def read_preflib(path: str | Path) -> BallotSet:
         return parse_preflib(handle.read())
 
 
+_NUMBER = re.compile(r"[0-9]+")
+
+
 def _levels(text: str, count: int, line: int) -> tuple[Level, ...]:
+    """An order `1,2,{3,4}`: alternatives apart by commas, braces around equal ones.
+
+    A repeated alternative counts at its first place only (as in every ballot reader).
+    """
     levels: list[Level] = []
-    seen: set[int] = set()
-    for group in re.findall(r"\{[^}]*\}|[^,{}\s]+", text):
-        parts = group.strip("{}").split(",") if group.startswith("{") else [group]
-        try:
-            level = tuple(int(p) - 1 for p in parts if p.strip())
-        except ValueError:
-            raise BallotFileError(f"cannot read the order {text.strip()!r}", line) from None
-        for c in level:
+    rest = text.strip()
+    while rest:
+        if rest.startswith("{"):
+            close = rest.find("}")
+            if close < 0:
+                raise BallotFileError(f"the brace in {text.strip()!r} is never closed", line)
+            parts = rest[1:close].split(",")
+            rest = rest[close + 1 :].strip()
+            if not any(part.strip() for part in parts):
+                raise BallotFileError(f"empty braces in {text.strip()!r}", line)
+        else:
+            token, _, rest = rest.partition(",")
+            parts = [token]
+            rest = "," + rest if _ else ""
+        if rest:
+            if not rest.startswith(","):
+                raise BallotFileError(f"cannot read the order {text.strip()!r}", line)
+            rest = rest[1:].strip()
+            if not rest:
+                raise BallotFileError(f"the order {text.strip()!r} ends with a comma", line)
+        level: list[int] = []
+        for part in parts:
+            part = part.strip()
+            if "{" in part or "}" in part or not _NUMBER.fullmatch(part):
+                raise BallotFileError(f"cannot read the order {text.strip()!r}", line)
+            c = int(part) - 1
             if not 0 <= c < count:
                 raise BallotFileError(f"alternative {c + 1} does not exist", line)
-            if c in seen:
-                raise BallotFileError(f"alternative {c + 1} appears twice", line)
-            seen.add(c)
-        if level:
-            levels.append(level)
+            level.append(c)
+        levels.append(tuple(level))
     return tuple(levels)
 
 
@@ -88,11 +110,12 @@ def parse_preflib(text: str) -> BallotSet:
         weight_text, sep, order = line.partition(separator)
         if not sep:
             raise BallotFileError(f"expected 'count{separator} order'", line_number)
-        try:
-            weight = int(weight_text)
-        except ValueError:
+        weight_text = weight_text.strip()
+        if not _NUMBER.fullmatch(weight_text):
+            if weight_text.startswith("-") and _NUMBER.fullmatch(weight_text[1:]):
+                raise BallotFileError(f"the count {weight_text} is negative", line_number)
             raise BallotFileError(
                 f"the count {weight_text!r} is not a whole number", line_number
             ) from None
-        ballots.add(_levels(order, count, line_number), weight)
+        ballots.add(_levels(order, count, line_number), int(weight_text))
     return ballots

@@ -23,7 +23,8 @@ from typing import Any
 from rankfile.core.ballots.model import BallotSet
 from rankfile.core.counting.papers import Group, RankingTree
 from rankfile.core.counting.result import CountResult, Decision, Round
-from rankfile.core.counting.ties import TieBreaker
+from rankfile.core.counting.ties import TieBreaker, settle
+from rankfile.core.counting.validation import seats_to_fill
 
 SCOTTISH_UNIT = 100_000  # one vote, in units of 0.00001
 
@@ -34,15 +35,22 @@ def count_scottish_stv(
     ballots: BallotSet, seats: int | None = None, seed: int | None = None
 ) -> CountResult:
     """Count `ballots` by Scottish STV (SSI 2007/42, rules 45-52)."""
-    return _count(
-        ballots,
-        seats,
+    seat_count = seats_to_fill(ballots, seats, "scottish-stv")
+    papers = _papers(ballots)
+    return settle(
+        lambda ties: _count(
+            ballots,
+            seat_count,
+            ties,
+            papers,
+            method="scottish-stv",
+            one=SCOTTISH_UNIT,
+            transfer_value=lambda surplus, value, total: surplus * value // total,
+            to_fraction=lambda units: Fraction(units, SCOTTISH_UNIT),
+            places=5,
+        ),
+        ballots.candidates,
         seed,
-        method="scottish-stv",
-        one=SCOTTISH_UNIT,
-        transfer_value=lambda surplus, value, total: surplus * value // total,
-        to_fraction=lambda units: Fraction(units, SCOTTISH_UNIT),
-        places=5,
     )
 
 
@@ -50,31 +58,44 @@ def count_wigm(
     ballots: BallotSet, seats: int | None = None, seed: int | None = None
 ) -> CountResult:
     """Count `ballots` by the weighted inclusive Gregory method in exact fractions."""
-    return _count(
-        ballots,
-        seats,
+    seat_count = seats_to_fill(ballots, seats, "wigm")
+    papers = _papers(ballots)
+    return settle(
+        lambda ties: _count(
+            ballots,
+            seat_count,
+            ties,
+            papers,
+            method="wigm",
+            one=Fraction(1),
+            transfer_value=lambda surplus, value, total: surplus * value / total,
+            to_fraction=Fraction,
+            places=5,
+        ),
+        ballots.candidates,
         seed,
-        method="wigm",
-        one=Fraction(1),
-        transfer_value=lambda surplus, value, total: surplus * value / total,
-        to_fraction=Fraction,
-        places=5,
     )
 
 
-def _seats(ballots: BallotSet, seats: int | None) -> int:
-    chosen = seats if seats is not None else ballots.seats
-    if chosen is None:
-        raise ValueError("the number of seats is not in the ballot file: give it (--seats N)")
-    if chosen < 1:
-        raise ValueError("the number of seats must be at least 1")
-    return chosen
+def _papers(ballots: BallotSet) -> tuple[RankingTree, int]:
+    """The rankings, sorted into a tree (built once, whatever number of counts `settle` runs),
+    and the number of papers with no preference at all."""
+    n = len(ballots.candidates)
+    packed = None
+    if not ballots.mixed and not ballots.withdrawn:
+        # A repeated candidate is passed over as no longer continuing: no need to cut repeats.
+        packed = ballots.packed_orders(normalised=False)
+    if packed is not None:
+        return RankingTree(None, n, packed), packed.get(b"", 0)
+    strict = ballots.strict_rankings(equal="exhaust")
+    return RankingTree(strict, n), strict.get((), 0)
 
 
 def _count(
     ballots: BallotSet,
-    seats_given: int | None,
-    seed: int | None,
+    seats: int,
+    ties: TieBreaker,
+    papers: tuple[RankingTree, int],
     *,
     method: str,
     one: Any,
@@ -82,20 +103,9 @@ def _count(
     to_fraction: Callable[[Any], Fraction],
     places: int,
 ) -> CountResult:
-    seats = _seats(ballots, seats_given)
     names = ballots.candidates
     n = len(names)
-    ties = TieBreaker(names, seed)
-    packed = None
-    if not ballots.mixed and not ballots.withdrawn:
-        packed = ballots.packed_orders()
-    if packed is not None:
-        tree = RankingTree(None, n, packed)
-        empty = packed.get(b"", 0)
-    else:
-        strict = ballots.strict_rankings(equal="exhaust")
-        tree = RankingTree(strict, n)
-        empty = strict.get((), 0)
+    tree, empty = papers
     # A paper with no usable first preference is not part of the valid poll.
     valid = tree.cumulative[-1] - empty
     quota = (valid // (seats + 1) + 1) * one
@@ -231,7 +241,7 @@ def _count(
         quota=to_fraction(quota),
         valid=Fraction(valid),
         places=places,
-        seed=seed,
+        seed=ties.seed,
         title=ballots.title,
         notes=list(ties.lots),
     )

@@ -18,7 +18,8 @@ from fractions import Fraction
 
 from rankfile.core.ballots.model import BallotSet
 from rankfile.core.counting.result import CountResult, Decision, Round
-from rankfile.core.counting.ties import TieBreaker
+from rankfile.core.counting.ties import TieBreaker, settle
+from rankfile.core.counting.validation import seats_to_fill
 
 OVERVOTE = -1
 
@@ -48,9 +49,19 @@ def count_irv(
     stop_at_majority: bool = True,
 ) -> CountResult:
     """Count `ballots` by instant runoff for one seat."""
+    seats_to_fill(ballots, None, "irv")
+    return settle(
+        lambda ties: _count_irv(ballots, ties, batch_elimination, stop_at_majority),
+        ballots.candidates,
+        seed,
+    )
+
+
+def _count_irv(
+    ballots: BallotSet, ties: TieBreaker, batch_elimination: bool, stop_at_majority: bool
+) -> CountResult:
     names = ballots.candidates
     n = len(names)
-    ties = TieBreaker(names, seed)
     active = bytearray(n)
     for c in range(n):
         active[c] = c not in ballots.withdrawn
@@ -153,7 +164,7 @@ def count_irv(
         quota=None,
         valid=Fraction(valid),
         places=0,
-        seed=seed,
+        seed=ties.seed,
         title=ballots.title,
         notes=list(ties.lots),
     )

@@ -22,8 +22,14 @@ def count(
     method: str = "scottish-stv",
     seats: int | None = None,
     seed: int | None = None,
+    batch_elimination: bool = False,
 ) -> CountResult:
-    """Count `ballots` by `method` (one of METHODS); `seed` is used only for ties by lot."""
+    """Count `ballots` by `method` (one of METHODS); `seed` is used only for ties by lot.
+
+    Every method checks the seats and the ballots the same way first
+    (`validation.seats_to_fill`): a CountInputError (a ValueError) says what is wrong.
+    `batch_elimination` is for instant runoff only.
+    """
     if method == "scottish-stv":
         from rankfile.core.counting.gregory import count_scottish_stv
 
@@ -39,7 +45,11 @@ def count(
     if method == "irv":
         from rankfile.core.counting.irv import count_irv
 
-        return count_irv(ballots, seed)
+        if seats is not None:
+            from rankfile.core.counting.validation import seats_to_fill
+
+            seats_to_fill(ballots, seats, "irv")
+        return count_irv(ballots, seed, batch_elimination=batch_elimination)
     if method in ("plurality", "block-plurality", "approval"):
         from rankfile.core.counting import plurality
 
@@ -49,5 +59,9 @@ def count(
     if method == "schulze":
         from rankfile.core.counting.schulze import count_schulze
 
+        if seats is not None:
+            from rankfile.core.counting.validation import seats_to_fill
+
+            seats_to_fill(ballots, seats, "schulze")
         return count_schulze(ballots, seed)
     raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")

@@ -70,13 +70,16 @@ class RankingTree:
         """
         keys = self.keys
         stop = self.stop
+        cumulative = self.cumulative
+        # What follows a candidate at one position, to find where their rankings end.
+        successor: Any = _BYTE_SUCCESSORS if stop == BYTE_STOP else _TupleSuccessors()
         found: list[tuple[int, Group]] = []
         exhausted = 0
         stack = [group]
         while stack:
             lo, hi, depth = stack.pop()
             if len(keys[lo]) == depth:  # the one ranking that stops here sorts first
-                exhausted += self.cumulative[lo + 1] - self.cumulative[lo]
+                exhausted += cumulative[lo + 1] - cumulative[lo]
                 lo += 1
             while lo < hi:
                 key = keys[lo]
@@ -84,15 +87,24 @@ class RankingTree:
                 if lo + 1 == hi or keys[hi - 1][depth] == candidate:
                     nxt = hi
                 else:
-                    nxt = bisect_left(keys, key[:depth] + type(key)((candidate + 1,)), lo, hi)
+                    nxt = bisect_left(keys, key[:depth] + successor[candidate], lo, hi)
                 if candidate == stop:
-                    exhausted += self.cumulative[nxt] - self.cumulative[lo]
+                    exhausted += cumulative[nxt] - cumulative[lo]
                 elif usable[candidate]:
                     found.append((candidate, (lo, nxt, depth + 1)))
                 else:
                     stack.append((lo, nxt, depth + 1))
                 lo = nxt
         return found, exhausted
+
+
+# bytes((c + 1,)) for each candidate c; 255 (an overvote) sorts last and needs none.
+_BYTE_SUCCESSORS = [bytes((c + 1,)) for c in range(BYTE_STOP)] + [b""]
+
+
+class _TupleSuccessors:
+    def __getitem__(self, candidate: int) -> tuple[int]:
+        return (candidate + 1,)
 
 
 def _pack(order: tuple[int, ...]) -> bytes:

@@ -12,14 +12,16 @@ from fractions import Fraction
 
 from rankfile.core.ballots.model import BallotSet
 from rankfile.core.counting.result import CountResult, Decision, Round
-from rankfile.core.counting.ties import TieBreaker
+from rankfile.core.counting.ties import TieBreaker, settle
+from rankfile.core.counting.validation import seats_to_fill
 
 
 def count_plurality(
     ballots: BallotSet, seats: int | None = None, seed: int | None = None, block: bool = False
 ) -> CountResult:
     """First-past-the-post for one seat, or block voting (`block`) for several."""
-    seat_count = seats or ballots.seats or 1
+    method = "block-plurality" if block else "plurality"
+    seat_count = seats_to_fill(ballots, seats, method)
     allowed = seat_count if block else 1
     tally = [0] * len(ballots.candidates)
     invalid = 0
@@ -39,7 +41,6 @@ def count_plurality(
         for c in marks:
             if c not in ballots.withdrawn:
                 tally[c] += weight
-    method = "block-plurality" if block else "plurality"
     return _result(ballots, method, seat_count, tally, invalid, seed)
 
 
@@ -47,7 +48,7 @@ def count_approval(
     ballots: BallotSet, seats: int | None = None, seed: int | None = None
 ) -> CountResult:
     """Approval voting: one vote for every candidate a ballot marks."""
-    seat_count = seats or ballots.seats or 1
+    seat_count = seats_to_fill(ballots, seats, "approval")
     tally = [0] * len(ballots.candidates)
     for ranking, weight in ballots.rankings.items():
         for c in {c for level in ranking for c in level}:
@@ -59,7 +60,14 @@ def count_approval(
 def _result(
     ballots: BallotSet, method: str, seats: int, tally: list[int], invalid: int, seed: int | None
 ) -> CountResult:
-    ties = TieBreaker(ballots.candidates, seed)
+    return settle(
+        lambda ties: _elect(ballots, method, seats, tally, invalid, ties), ballots.candidates, seed
+    )
+
+
+def _elect(
+    ballots: BallotSet, method: str, seats: int, tally: list[int], invalid: int, ties: TieBreaker
+) -> CountResult:
     round_ = Round(
         number=1,
         action="first-preferences",
@@ -77,7 +85,7 @@ def _result(
         elected=elected,
         valid=Fraction(ballots.total - invalid),
         places=0,
-        seed=seed,
+        seed=ties.seed,
         title=ballots.title,
         notes=list(ties.lots),
     )

@@ -34,6 +34,11 @@ def to_json(result: CountResult) -> dict[str, Any]:
                 "exhausted": result.fmt(r.exhausted),
                 "rounding_loss": result.fmt(r.loss),
                 **({"quota": result.fmt(r.quota)} if r.quota is not None else {}),
+                **(
+                    {"keep": {names[c]: result.fmt(v) for c, v in r.keep.items()}}
+                    if r.keep is not None
+                    else {}
+                ),
                 "elected": [names[c] for c in r.elected],
                 "excluded": [names[c] for c in r.excluded],
                 "decisions": [
@@ -113,6 +118,18 @@ def to_text(result: CountResult) -> str:
                 for r in result.rounds
             )
         )
+        if any(r.keep is not None for r in result.rounds):
+            # Meek: the keep factor each candidate's votes were counted with, stage by stage.
+            lines.append("")
+            lines.append("Keep factors")
+            for c, name in enumerate(names):
+                lines.append(
+                    name.ljust(name_width)
+                    + "".join(
+                        result.fmt((r.keep or {}).get(c, 0 * r.exhausted)).rjust(width)
+                        for r in result.rounds
+                    )
+                )
         lines.append("")
         for r in result.rounds:
             stage, action = _round_heading(result, r)

@@ -40,6 +40,7 @@ class Round:
     loss: Fraction = Fraction(0)
     decisions: list[Decision] = field(default_factory=list)
     quota: Fraction | None = None  # set when the quota changes from round to round (Meek)
+    keep: dict[int, Fraction] | None = None  # keep factors the votes were distributed with (Meek)
 
     @property
     def elected(self) -> list[int]:

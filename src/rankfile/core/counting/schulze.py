@@ -14,7 +14,8 @@ from fractions import Fraction
 
 from rankfile.core.ballots.model import BallotSet
 from rankfile.core.counting.result import CountResult, Decision, Round
-from rankfile.core.counting.ties import TieBreaker
+from rankfile.core.counting.ties import TieBreaker, settle
+from rankfile.core.counting.validation import seats_to_fill
 
 
 def pairwise(ballots: BallotSet) -> list[list[int]]:
@@ -69,16 +70,22 @@ def strongest_paths(d: list[list[int]]) -> list[list[int]]:
 
 def count_schulze(ballots: BallotSet, seed: int | None = None) -> CountResult:
     """Rank every candidate by the Schulze method and elect the first."""
-    names = ballots.candidates
+    seats_to_fill(ballots, None, "schulze")
     d = pairwise(ballots)
     p = strongest_paths(d)
+    return settle(lambda ties: _elect(ballots, d, p, ties), ballots.candidates, seed)
+
+
+def _elect(
+    ballots: BallotSet, d: list[list[int]], p: list[list[int]], ties: TieBreaker
+) -> CountResult:
+    names = ballots.candidates
     remaining = [c for c in range(len(names)) if c not in ballots.withdrawn]
     ranking: list[list[int]] = []
     while remaining:
         tier = [a for a in remaining if all(p[a][b] >= p[b][a] for b in remaining if b != a)]
         ranking.append(tier)
         remaining = [c for c in remaining if c not in tier]
-    ties = TieBreaker(names, seed)
     first = ranking[0] if ranking else []
     round_ = Round(
         number=1,
@@ -105,7 +112,7 @@ def count_schulze(ballots: BallotSet, seed: int | None = None) -> CountResult:
         elected=elected,
         valid=Fraction(ballots.total),
         places=0,
-        seed=seed,
+        seed=ties.seed,
         title=ballots.title,
         notes=[
             "round tallies are the number of pairwise contests each candidate wins",
