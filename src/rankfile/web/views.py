@@ -16,6 +16,7 @@ from rankfile.members.access import viewer_for
 from rankfile.members.actions import do_resign, do_update_member
 from rankfile.members.forms import ResignForm
 from rankfile.members.models import Member, Office
+from rankfile.voting.queries import my_open_polls
 from rankfile.web.forms import Form, ModelForm
 
 
@@ -43,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["can_import"] = viewer.can("member.import")
     context["can_record_dues"] = viewer.can_everywhere("dues.record")
     context["can_view_standing"] = viewer.can("standing.view")
+    context["open_polls"] = my_open_polls(request.user)
     return render(request, "web/dashboard.html", context)
 
 
