@@ -158,3 +158,20 @@ class TestOfficerPages:
         assert client.post(f"/polls/{poll.pk}/open/").status_code == 404
         client.force_login(electorate.member)
         assert client.get("/polls/new/").status_code == 403
+
+
+class TestAdmin:
+    def test_it_shows_polls_read_only_and_no_ballot_of_an_open_poll(
+        self, electorate: Any, client: Client
+    ) -> None:
+        from rankfile.accounts.models import User
+
+        poll = opened(electorate, kind="motion", title="Roll call", mode="named")
+        do_cast_ballot(electorate.member, poll, {"vote": "yes"})
+        operator = User.objects.create_superuser(email="root@example.org", password="x" * 20)
+        client.force_login(operator)
+        assert client.get(f"/admin/voting/poll/{poll.pk}/change/").status_code == 200
+        assert client.get("/admin/voting/poll/add/").status_code == 403
+        ballots = text(client.get("/admin/voting/ballot/"))
+        assert "0 ballots" in ballots or "0 total" in ballots
+        assert client.get("/admin/voting/sealedballot/").status_code == 404

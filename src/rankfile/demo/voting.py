@@ -59,9 +59,7 @@ def load(context: DemoContext) -> None:
     secretary = User.objects.get(email="secretary@demo.rankfile.org")
     persona = Member.objects.get(email="member@demo.rankfile.org")
     as_of = _record_date(persona)
-    people = list(
-        Member.objects.filter(branch=branch, status="member").exclude(pk=persona.pk)[:40]
-    )
+    people = list(Member.objects.filter(branch=branch, status="member").exclude(pk=persona.pk)[:40])
     names = [m for m in rng.sample(people, 6)]
 
     committee = do_create_poll(
@@ -123,7 +121,9 @@ def load(context: DemoContext) -> None:
     context.data["polls"] = [committee.pk, budget.pk, strike.pk, council.pk]
 
 
-def _motion(rng: Any, secretary: User, poll: Any, persona: Member, *, yes: float, no: float) -> None:
+def _motion(
+    rng: Any, secretary: User, poll: Any, persona: Member, *, yes: float, no: float
+) -> None:
     do_open_poll(secretary, poll)
     for voter in _voters(poll):
         if voter.pk == persona.pk or rng.random() < 0.15:
