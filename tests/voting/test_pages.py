@@ -175,3 +175,19 @@ class TestAdmin:
         ballots = text(client.get("/admin/voting/ballot/"))
         assert "0 ballots" in ballots or "0 total" in ballots
         assert client.get("/admin/voting/sealedballot/").status_code == 404
+
+
+class TestHandCount:
+    def test_it_lets_the_tellers_enter_the_counts_and_refuses_nonsense(
+        self, electorate: Any, client: Client
+    ) -> None:
+        poll = opened(electorate, kind="motion", title="Hand count", mode="entered")
+        client.force_login(electorate.secretary)
+        page = text(client.get(f"/polls/{poll.pk}/"))
+        assert "counted by hand" in page and "Record the counts" in page
+        bad = text(client.post(f"/polls/{poll.pk}/counts/", {"count-0": "two"}, follow=True))
+        assert "not a whole number" in bad
+        client.post(f"/polls/{poll.pk}/counts/", {"count-0": "2", "count-1": "1"})
+        client.post(f"/polls/{poll.pk}/close/")
+        result = text(client.get(f"/polls/{poll.pk}/results/"))
+        assert "carried" in result and "Ballots (CSV)" not in result
