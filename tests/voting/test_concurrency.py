@@ -70,3 +70,48 @@ def test_it_takes_exactly_one_ballot_from_each_of_25_voters_casting_twice_at_onc
     poll = do_close_poll(None, poll)
     assert Ballot.objects.filter(poll=poll).count() == 25
     assert poll.result["valid"] == "25"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_loses_no_ballot_when_the_poll_closes_while_ballots_arrive(people: Any) -> None:
+    from rankfile.standing.rulesets import do_adopt_rules
+
+    do_adopt_rules(None, text=OPEN_RULES, decision="Founding meeting")
+    voters = add_members(people.west, 25, prefix="R")
+    poll = do_open_poll(None, east_poll(people, actor=None, branch=people.west), as_of=ON)
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    start = threading.Barrier(26)
+
+    def cast(member: Any) -> None:
+        try:
+            start.wait()
+            try:
+                do_cast_ballot(None, poll, {"ranking": [0]}, member=member)
+                outcome = "taken"
+            except BallotRefused as refused:
+                outcome = refused.code
+            with lock:
+                outcomes[outcome] += 1
+        finally:
+            connection.close()
+
+    def close() -> None:
+        try:
+            start.wait()
+            do_close_poll(None, poll)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cast, args=(m,)) for m in voters]
+    threads.insert(12, threading.Thread(target=close))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert set(outcomes) <= {"taken", "not-open"}
+    assert sum(outcomes.values()) == 25
+    assert not SealedBallot.objects.filter(poll=poll).exists()  # none sealed after the close
+    assert Ballot.objects.filter(poll=poll).count() == outcomes["taken"]
+    assert Voter.objects.filter(poll=poll, voted=True).count() == outcomes["taken"]
