@@ -148,3 +148,37 @@ class TestOfficerApi:
         )
         assert response.status_code == 400
         assert "title" in response.json()["errors"]
+
+
+class TestBallotPathCache:
+    def test_it_notices_a_poll_changed_under_its_cache_and_casts_into_the_right_one(
+        self, electorate: Any, client: Client
+    ) -> None:
+        from rankfile.voting.actions import do_close_poll
+        from rankfile.voting.models import Poll
+
+        poll = opened(electorate, kind="motion", title="Budget")
+        body = {"vote": "yes"}
+        assert (
+            post(
+                client, f"/api/v1/polls/{poll.pk}/ballot", body, bearer(electorate.member)
+            ).status_code
+            == 201
+        )
+        # The database under the cache changes (a database reloaded while the server runs).
+        Poll.objects.filter(pk=poll.pk).update(key_id="f" * 32)
+        response = post(
+            client, f"/api/v1/polls/{poll.pk}/ballot", {"vote": "no"}, bearer(electorate.admin)
+        )
+        assert response.status_code == 201
+        poll.refresh_from_db()
+        # The first ballot was sealed under the old key; drop it to close with the new one.
+        from rankfile.voting import sealing
+
+        for sealed in SealedBallot.objects.filter(poll=poll):
+            try:
+                sealing.unseal(poll.key_id, sealed.box)
+            except Exception:  # noqa: BLE001 - sealed under the key the poll had before
+                sealed.delete()
+        poll = do_close_poll(electorate.secretary, poll)
+        assert poll.result["no"] == 1

@@ -127,21 +127,27 @@ def get_poll(request: HttpRequest, poll_id: int) -> Any:
     return poll_out(request, queries.access_poll(request.user, poll_id))
 
 
-# Candidates never change once a poll is created: their ids' positions are kept per process.
-_POSITIONS: dict[int, dict[int, int]] = {}
+# What the ballot path needs of a poll never changes once it is created (kind, method, seats,
+# mode, key id, candidates): it is kept per process, so a ballot costs no poll lookup. Its
+# state is not taken from here: casting checks it in its own transaction.
+_POLLS: dict[int, tuple[Poll, dict[int, int]]] = {}
 
 
-def _positions(poll: Poll) -> dict[int, int]:
-    found = _POSITIONS.get(poll.pk)
+def _ballot_poll(poll_id: int) -> tuple[Poll, dict[int, int]] | None:
+    found = _POLLS.get(poll_id)
     if found is None:
-        found = dict(PollCandidate.objects.filter(poll=poll).values_list("pk", "position"))
-        if len(_POSITIONS) > 1000:
-            _POSITIONS.clear()
-        _POSITIONS[poll.pk] = found
+        poll = Poll.objects.filter(pk=poll_id).defer("result", "result_svg").first()
+        if poll is None:
+            return None
+        positions = dict(PollCandidate.objects.filter(poll=poll).values_list("pk", "position"))
+        poll._candidate_count = len(positions)
+        if len(_POLLS) > 1000:
+            _POLLS.clear()
+        found = _POLLS[poll_id] = (poll, positions)
     return found
 
 
-def _ballot_content(poll: Poll, data: Any) -> dict[str, Any]:
+def _ballot_content(poll: Poll, positions: dict[int, int], data: Any) -> dict[str, Any]:
     """The API's ballot (candidate ids) as stored content (candidate positions)."""
     if poll.is_motion or not isinstance(data, dict):
         return data if isinstance(data, dict) else {}
@@ -149,8 +155,6 @@ def _ballot_content(poll: Poll, data: Any) -> dict[str, Any]:
     ids = data.get(key)
     if not isinstance(ids, list):
         raise ValidationError(f'Give "{key}": a list of candidate ids.')
-    positions = _positions(poll)
-    poll._candidate_count = len(positions)
     try:
         return {key: [positions[c] for c in ids]}
     except (KeyError, TypeError):
@@ -165,16 +169,19 @@ def _ballot_content(poll: Poll, data: Any) -> dict[str, Any]:
     summary="Cast a ballot: {vote} for a motion, {ranking} ranked, {choices} plurality/approval",
 )
 def cast_ballot(request: HttpRequest, poll_id: int) -> Any:
-    poll = Poll.objects.filter(pk=poll_id).first()
-    if poll is None:
-        return Status(404, {"detail": "No such poll."})
     try:
         data = json.loads(request.body or b"null")
-        content = _ballot_content(poll, data)
-        member = Member.objects.filter(user=request.user).only("pk").first()
-        code = actions.do_cast_ballot(request.user, poll, content, member=member)
     except (ValueError, UnicodeDecodeError):
         return Status(400, {"detail": "The body is not JSON."})
+    member = Member.objects.filter(user=request.user).only("pk").first()
+    try:
+        try:
+            code = _cast(request, poll_id, member, data)
+        except actions.StalePoll:
+            _POLLS.pop(poll_id, None)  # the database changed under the cache: once more
+            code = _cast(request, poll_id, member, data)
+    except actions.StalePoll:
+        return Status(404, {"detail": "No such poll."})
     except actions.BallotRefused as refused:
         queries.access_poll(request.user, poll_id)  # 404 for a poll the caller cannot see
         status = 403 if refused.code == "not-in-electorate" else 409
@@ -182,7 +189,7 @@ def cast_ballot(request: HttpRequest, poll_id: int) -> Any:
     return Status(
         201,
         {
-            "poll": poll.pk,
+            "poll": poll_id,
             "receipt": code,
             "detail": "Your ballot is counted. The receipt proves you took part, not how you voted.",
         },
@@ -204,6 +211,21 @@ def create_poll(request: HttpRequest, payload: PollIn) -> Any:
             options[name] = found
     poll = actions.do_create_poll(request.user, **options)
     return Status(201, poll_out(request, poll))
+
+
+def _cast(request: HttpRequest, poll_id: int, member: Member | None, data: Any) -> str:
+    found = _ballot_poll(poll_id)
+    if found is None:
+        raise actions.StalePoll()
+    poll, positions = found
+    try:
+        content = _ballot_content(poll, positions, data)
+        return actions.do_cast_ballot(request.user, poll, content, member=member)
+    except ValidationError:
+        # Judged against the cached poll: make sure it is still the poll in the database.
+        if not Poll.objects.filter(pk=poll_id, key_id=poll.key_id).exists():
+            raise actions.StalePoll() from None
+        raise
 
 
 def _managed(request: HttpRequest, poll_id: int) -> Poll:

@@ -53,6 +53,11 @@ class BallotRefused(Exception):
 ALREADY_VOTED = "You have already voted in this poll. Your ballot was counted once."
 
 
+class StalePoll(Exception):
+    """The poll object given is not the poll with that id in the database (a cache that
+    outlived its database): nothing was written; look the poll up again."""
+
+
 def can_manage(actor: Any, poll: Poll) -> bool:
     """Officers of the poll's body: `poll.manage` over its branch; over the whole
     organization for organization-wide polls; `convention.manage` for a convention's."""
@@ -280,30 +285,59 @@ def check_content(poll: Poll, data: Any) -> dict[str, Any]:
     return {key: order}
 
 
-def _lock_open(poll: Poll) -> None:
-    """Hold the poll open while the ballot is taken: a shared lock on PostgreSQL (ballots go
-    in side by side, a close waits for them); SQLite's writers are one at a time anyway."""
+def _not_open(state: str | None) -> BallotRefused:
+    return BallotRefused(
+        "This poll is closed: no more ballots are taken."
+        if state == PollState.CLOSED
+        else "This poll is not open for voting yet.",
+        "not-open",
+    )
+
+
+# PostgreSQL: mark the voter only while the poll is open, holding a shared lock on the poll
+# row in the same statement (one round trip): ballots go in side by side, a close (FOR UPDATE)
+# waits for those in flight, and a ballot that waited for a close sees it closed (the locked
+# row is re-checked) and marks nothing.
+MARK_VOTER_SQL = """
+UPDATE voting_voter SET voted = true, receipt_hash = %s
+WHERE poll_id = %s AND member_id = %s AND eligible AND NOT voted
+  AND EXISTS (SELECT 1 FROM voting_poll WHERE id = %s AND key_id = %s AND state = 'open'
+              FOR SHARE)
+"""
+
+
+def _mark_voter(poll: Poll, member: Member, code_hash: str) -> None:
+    """Mark the member as having voted, in the caller's transaction, or raise why not."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT state FROM voting_poll WHERE id = %s FOR SHARE", [poll.pk])
-            row = cursor.fetchone()
-        state = row[0] if row else None
+            cursor.execute(MARK_VOTER_SQL, [code_hash, poll.pk, member.pk, poll.pk, poll.key_id])
+            marked = cursor.rowcount
     else:
-        state = Poll.objects.filter(pk=poll.pk).values_list("state", flat=True).first()
-    if state != PollState.OPEN:
-        raise BallotRefused(
-            "This poll is closed: no more ballots are taken."
-            if state == PollState.CLOSED
-            else "This poll is not open for voting yet.",
-            "not-open",
-        )
+        # SQLite: writers are one at a time (IMMEDIATE transactions), so the state read here
+        # cannot change before this transaction ends.
+        _check_open(poll)
+        marked = Voter.objects.filter(
+            poll_id=poll.pk, member_id=member.pk, eligible=True, voted=False
+        ).update(voted=True, receipt_hash=code_hash)
+    if marked != 1:
+        _check_open(poll)
+        raise _refusal(poll, member)
+
+
+def _check_open(poll: Poll) -> None:
+    row = Poll.objects.filter(pk=poll.pk).values_list("state", "key_id").first()
+    if row is None or row[1] != poll.key_id:
+        raise StalePoll()
+    if row[0] != PollState.OPEN:
+        raise _not_open(row[0])
 
 
 def do_cast_ballot(actor: Any, poll: Poll, content: Any, *, member: Member | None = None) -> str:
     """Take one ballot from the actor's member and return their receipt code.
 
     Marking the voter and storing the ballot are one transaction; the voter's row is marked
-    only if it was not (one conditional UPDATE, atomic under its row lock), and a secret
+    only if it was not and the poll is open (one conditional UPDATE, atomic under its row
+    lock, with a shared lock on the poll), and a secret
     ballot's keyed voter token is unique per poll, so a second ballot is refused by the
     database whatever the timing. Raises BallotRefused or ValidationError (bad content).
     """
@@ -321,12 +355,7 @@ def do_cast_ballot(actor: Any, poll: Poll, content: Any, *, member: Member | Non
     code, code_hash = sealing.receipt()
     try:
         with transaction.atomic():
-            _lock_open(poll)
-            marked = Voter.objects.filter(
-                poll_id=poll.pk, member_id=member.pk, eligible=True, voted=False
-            ).update(voted=True, receipt_hash=code_hash)
-            if marked != 1:
-                raise _refusal(poll, member)
+            _mark_voter(poll, member, code_hash)
             if poll.mode == PollMode.SECRET:
                 SealedBallot.objects.create(
                     poll_id=poll.pk,
