@@ -145,13 +145,33 @@ def drive(args: tuple[list[tuple[float, str, str, bytes]], int]) -> list[tuple[f
     return results
 
 
-def burst(label: str, requests: list[tuple[str, str, bytes]]) -> bool:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children now running (gunicorn's
+    workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def burst(label: str, requests: list[tuple[str, str, bytes]], server_pid: int) -> bool:
+    cpu_before = cpu_seconds(server_pid)
     start = time.time() + 1.0
     schedule = [(start + i / RATE, *request) for i, request in enumerate(requests)]
     parts = [(schedule[i::CLIENT_PROCESSES], THREADS_PER_PROCESS) for i in range(CLIENT_PROCESSES)]
     with multiprocessing.get_context("spawn").Pool(CLIENT_PROCESSES) as pool:
         results = [r for part in pool.map(drive, parts) for r in part]
     finished = time.time()
+    app_cpu = cpu_seconds(server_pid) - cpu_before
     latencies = sorted(latency for latency, _ in results)
     errors = sum(1 for _, status in results if status != 201)
     elapsed = finished - start
@@ -161,7 +181,9 @@ def burst(label: str, requests: list[tuple[str, str, bytes]]) -> bool:
     print(
         f"  {label}: {len(results):,} ballots in {elapsed:.2f} s = {rate:.0f}/s "
         f"(offered {RATE:.0f}/s); p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
-        f"max {latencies[-1] * 1000:.0f} ms; errors {errors}"
+        f"max {latencies[-1] * 1000:.0f} ms; errors {errors}; app server CPU "
+        f"{app_cpu:.1f} s = {app_cpu / len(results) * 1000:.2f} ms a ballot; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     statuses: dict[int, int] = {}
     for _, status in results:
@@ -226,7 +248,7 @@ def main() -> int:
              json.dumps({"vote": rng.choice(["yes", "yes", "no", "abstain"])}).encode())
             for i in order
         ]  # fmt: skip
-        ok &= burst("motion", motion)
+        ok &= burst("motion", motion, server.pid)
         rng.shuffle(order)
         ranked = []
         for i in order:
@@ -239,7 +261,7 @@ def main() -> int:
                     json.dumps({"ranking": ranking}).encode(),
                 )
             )
-        ok &= burst(f"STV, {CANDIDATES} candidates", ranked)
+        ok &= burst(f"STV, {CANDIDATES} candidates", ranked, server.pid)
     finally:
         server.terminate()
         server.wait(10)
