@@ -74,3 +74,30 @@ def test_it_gives_a_convention_card_vote_to_its_seated_delegates(decided: Any) -
     do_cast_ballot(None, poll, {"vote": "yes"}, member=voters[0].member)
     poll = do_close_poll(decided.credentials, poll)
     assert poll.result["yes"] == voters[0].weight
+
+
+def test_it_drafts_a_delegate_election_poll_from_the_page_with_its_candidates(
+    published: Any,  # noqa: F811
+    client: Any,
+) -> None:
+    from rankfile.conventions.elections import do_stand
+    from rankfile.standing.rulesets import do_adopt_rules
+    from rankfile.voting.models import Poll
+
+    do_adopt_rules(None, text=OPEN_RULES, decision="Founding meeting")
+    east = election(published, "east")
+    standing = published.east_members[8:12]
+    for member in standing:
+        do_stand(None, east, member)
+    client.force_login(published.people.secretary)
+    form = client.get("/polls/new/").content.decode()
+    assert "Ninth Convention: East Branch" in form
+    response = client.post(
+        "/polls/new/",
+        {"title": "East's delegates", "body": f"branch:{published.people.east.pk}",
+         "kind": "election", "delegate_election": str(east.pk), "method": "scottish-stv",
+         "seats": str(east.delegates), "mode": "secret", "as_of": "2026-10-01"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()
+    poll = Poll.objects.get(delegate_election=east)
+    assert sorted(c.member_id for c in poll.candidates.all()) == sorted(m.pk for m in standing)

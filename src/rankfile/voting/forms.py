@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from rankfile.conventions.models import Convention
+from rankfile.conventions.models import Candidate, Convention, DelegateElection
 from rankfile.members.models import Branch
 from rankfile.voting.models import (
     METHOD_CHOICES,
@@ -30,6 +30,12 @@ class PollForm(Form):
     )
     body = forms.ChoiceField(label="Who votes", help_text="The branch includes those below it.")
     kind = forms.ChoiceField(choices=PollKind.choices, widget=forms.RadioSelect)
+    delegate_election = forms.ChoiceField(
+        required=False,
+        label="Decides a delegate election",
+        help_text="The elected are reported to the convention's credentials roll at close; "
+        "the candidates are those standing in it.",
+    )
     threshold = forms.ChoiceField(
         choices=Threshold.choices, required=False, label="Threshold (motions)"
     )
@@ -65,6 +71,14 @@ class PollForm(Form):
             )
         choices.extend((f"branch:{b.pk}", b.name) for b in branches)
         self.fields["body"].choices = choices
+        elections = DelegateElection.objects.select_related("convention", "branch").filter(
+            status__in=("open", "review")
+        )
+        if not everywhere:
+            elections = elections.filter(branch__in=branches)
+        self.fields["delegate_election"].choices = [("", "—")] + [
+            (str(e.pk), f"{e.convention.name}: {e.branch.name}") for e in elections
+        ]
 
     def poll_options(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -81,6 +95,18 @@ class PollForm(Form):
             "weighted": data["weighted"],
             "as_of": data["as_of"],
         }
+        if data.get("delegate_election"):
+            election = DelegateElection.objects.get(pk=int(data["delegate_election"]))
+            options["delegate_election"] = election
+            options["kind"] = "election"
+            if not options["candidates"]:
+                options["candidates"] = [
+                    c.member
+                    for c in Candidate.objects.filter(election=election, withdrawn_at__isnull=True)
+                    .select_related("member")
+                    .order_by("member__last_name", "member__first_name")
+                ]
+            return options
         if body.startswith("branch:"):
             options["branch"] = Branch.objects.get(pk=int(body.split(":")[1]))
         elif body.startswith("convention:"):
