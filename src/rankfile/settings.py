@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rankfile.standing",
     "rankfile.conventions",
     "rankfile.dues",
+    "rankfile.voting",
 ]
 
 MIDDLEWARE = [
@@ -209,3 +210,12 @@ LOGGING = {
 
 # Dues: the currency amounts are in when a plan or payment does not name one.
 DUES_CURRENCY = env_str("DUES_CURRENCY", "USD")
+
+# Secret ballots are sealed until the poll closes with a key derived per poll from this master
+# key (64 hex digits). Not set: a key file beside the SQLite database, made on first use.
+# Several app servers must share one key: set BALLOT_KEY on each (docs/voting.md).
+BALLOT_KEY = env_str("BALLOT_KEY", "")
+BALLOT_KEY_FILE = Path(env_str("BALLOT_KEY_FILE", str(PROJECT_DIR / "var" / "ballot.key")))
+# After a secret poll closes, rewrite the ballot tables on PostgreSQL (VACUUM FULL) so that the
+# deleted sealed rows leave no dead tuples behind (docs/voting.md, "What remains").
+BALLOT_VACUUM_FULL = env_bool("BALLOT_VACUUM_FULL", True)

@@ -103,3 +103,23 @@ def test_making_a_token_on_my_account_shows_it_once(client, people):
     text = response.content.decode()
     assert "Your new token" in text and "rf_" in text
     assert "Your new token" not in client.get("/account/").content.decode()
+
+
+def test_a_token_records_its_last_use_at_most_once_a_minute(client, people):
+    import datetime
+
+    from django.utils import timezone
+
+    token, secret = do_create_api_token(people.member, name="phone")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    token.refresh_from_db()
+    assert token.last_used_at == first  # a burst of calls writes once
+    token.last_used_at = timezone.now() - datetime.timedelta(minutes=2)
+    token.save(update_fields=["last_used_at"])
+    client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    token.refresh_from_db()
+    assert token.last_used_at > timezone.now() - datetime.timedelta(seconds=30)

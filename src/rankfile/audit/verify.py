@@ -52,6 +52,7 @@ RECORDED_MODELS = (
     "standing.Snapshot",
     "standing.EnforcementAction",
     "conventions.Convention",
+    "voting.Poll",
     "conventions.ApportionmentTable",
 )
 

@@ -20,6 +20,7 @@ STEPS = [
     "rankfile.demo.members",
     "rankfile.demo.standing",
     "rankfile.demo.conventions",
+    "rankfile.demo.voting",
 ]
 
 DEMO_PASSWORD = "solidarity-forever"

@@ -41,6 +41,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # keeps the roll; branch secretaries may also enter their branch's delegate results.
     "convention.manage": frozenset({"admin", "credentials"}),
     "convention.record_result": frozenset({"admin", "credentials", "secretary"}),
+    # Polls: create, open, close and enter hand counts for the branch's votes.
+    "poll.manage": frozenset({"admin", "secretary"}),
 }
 # Roles whose view of a capability is organization-wide whatever their office's scope:
 # the appeals body reviews everything.

@@ -20,6 +20,7 @@ from rankfile.members.forms import ResignForm
 from rankfile.members.models import Member, Office
 from rankfile.standing.facts import determine_member
 from rankfile.standing.rulesets import NoRulesInForce
+from rankfile.voting.queries import my_open_polls
 from rankfile.web.forms import Form, ModelForm
 
 
@@ -65,6 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["can_view_standing"] = viewer.can("standing.view")
     context["can_view_dues"] = viewer.can("dues.view")
     context["can_decide_waivers"] = viewer.can("dues.record")
+    context["open_polls"] = my_open_polls(request.user)
     return render(request, "web/dashboard.html", context)
 
 
