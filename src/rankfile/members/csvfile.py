@@ -83,25 +83,3 @@ def read_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             line = reader.line_num + 1
     except csv.Error as error:
         raise UnreadableFile(f"line {reader.line_num}: {error}") from None
-
-
-# Spreadsheets run a cell that starts with one of these as a formula ("CSV injection"): a
-# name typed as =HYPERLINK(...) would act on the officer who opens the export. The export
-# puts an apostrophe before such a cell (spreadsheets then show it as text) and the import
-# takes it off again, so an export still re-imports unchanged. A phone number such as
-# +44 20 ... is left alone: a sign followed by a digit is a number, not a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _looks_like_formula(text: str) -> bool:
-    if not text.startswith(_FORMULA_STARTS):
-        return False
-    return not (text[0] in "+-" and text[1:2].isdigit())
-
-
-def protect_cell(text: str) -> str:
-    return "'" + text if _looks_like_formula(text) else text
-
-
-def unprotect_cell(text: str) -> str:
-    return text[1:] if text.startswith("'") and _looks_like_formula(text[1:]) else text

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from rankfile.audit.actions import append_event
 from rankfile.core import lifecycle
+from rankfile.core.spreadsheet import unprotect_cell
 from rankfile.members.access import EVERYWHERE, Scope, viewer_for
 from rankfile.members.csvfile import (
     COLUMNS,
@@ -35,7 +36,6 @@ from rankfile.members.csvfile import (
     normalize_header,
     read_rows,
     sniff_delimiter,
-    unprotect_cell,
 )
 from rankfile.members.import_writing import refresh_statistics, write_plan
 from rankfile.members.models import Branch, Member
