@@ -29,7 +29,13 @@ class UnreadableFile(ValueError):
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text of the file and the name of the encoding it was read with."""
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:4096]:
+    start = data[:4096]
+    # UTF-16 without a byte order mark: every other byte of Latin text is NUL. A stray NUL
+    # in a UTF-8 file is not that; the import names its line and column.
+    if (
+        start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        or start.count(b"\x00") * 4 >= len(start) > 0
+    ):
         raise UnreadableFile(
             "the file is in UTF-16 (“Unicode text”); save it as “CSV UTF-8” instead"
         )

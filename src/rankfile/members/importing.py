@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from rankfile.audit.actions import append_event
 from rankfile.core import lifecycle
+from rankfile.core.controls import describe, first_control_character
 from rankfile.core.spreadsheet import unprotect_cell
 from rankfile.members.access import EVERYWHERE, Scope, viewer_for
 from rankfile.members.csvfile import (
@@ -237,6 +238,10 @@ def _read_file(plan: ImportPlan, data: bytes, progress: Progress | None) -> list
     return rows
 
 
+def _control_reason(character: str) -> str:
+    return f"contains {describe(character)}, a control character no field may hold"
+
+
 class _RowChecker:
     """Turns the cells of one line into a MemberRow, or records why it cannot."""
 
@@ -265,7 +270,13 @@ class _RowChecker:
         values: dict[str, str] = {}
         for name, position in self.index.items():
             cell = cells[position].strip() if position < len(cells) else ""
+            character = first_control_character(cell)
+            if character is not None:
+                errors.append(RowError(line, name, _control_reason(character)))
+                cell = ""
             values[name] = unprotect_cell(cell)
+        if len(errors) > before:
+            return None
         for name in ("member_number", "first_name", "last_name", "branch", "joined_on"):
             if not values[name]:
                 errors.append(RowError(line, name, "missing (this column is required)"))
