@@ -124,7 +124,10 @@ def convention_form(request: HttpRequest, slug: str | None = None) -> HttpRespon
                     messages.success(request, "Convention created.")
                 else:
                     convention = actions.do_update_convention(
-                        request.user, convention, **form.convention_fields()
+                        request.user,
+                        convention,
+                        seen=form.seen_values(),
+                        **form.convention_fields(),
                     )
                     messages.success(request, "Convention changed.")
             except ValidationError as error:
