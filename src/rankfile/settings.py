@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "rankfile.web",
     "rankfile.accounts",
     "rankfile.audit",
@@ -70,6 +72,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Background work (big imports) runs in a task worker: `rankfile db_worker`, started by
+# `rankfile serve` (docs/deployment.md). Tasks are rows in the database, so any app server
+# may enqueue them and any worker run them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Lock and progress files of import jobs on SQLite (one machine); PostgreSQL uses the database.
+RANKFILE_IMPORTS_DIR = env_str("RANKFILE_IMPORTS_DIR", str(PROJECT_DIR / "var" / "imports"))
 
 ROOT_URLCONF = "rankfile.urls"
 WSGI_APPLICATION = "rankfile.wsgi.application"

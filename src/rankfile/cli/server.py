@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from typing import Any
 
 from rankfile.cli import CommandError, setup_django
@@ -11,12 +13,18 @@ from rankfile.cli import CommandError, setup_django
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="serve the web application (development server)",
-        description="Serve Rank and File with Django's development server. In production "
-        "run an app server such as gunicorn (see README).",
+        help="serve the web application and its task worker (development server)",
+        description="Serve Rank and File with Django's development server, and start the "
+        "task worker (`rankfile db_worker`) that runs big imports. In production run an app "
+        "server such as gunicorn and the worker as a service (docs/deployment.md).",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the task worker (run `rankfile db_worker` yourself)",
+    )
     parser.set_defaults(handler=serve)
 
     demo = subparsers.add_parser(
@@ -37,8 +45,23 @@ def serve(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    # Big imports run in the task worker, a process of its own (docs/deployment.md).
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "rankfile", "db_worker", "--no-reload", "--interval", "0.5"]
+        )
+        print(f"Task worker started (process {worker.pid}).")
     print(f"Rank and File on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    try:
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     return 0
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, TextIO
 
 # The columns of a members file, in the order exports write them.
 COLUMNS = (
@@ -56,6 +59,61 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+@dataclass(frozen=True)
+class FileFacts:
+    sha256: str
+    encoding: str
+    lines: int
+
+
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def inspect_chunks(chunks: Iterable[bytes]) -> FileFacts:
+    """The SHA-256, encoding (as decode() would choose it) and number of lines of a file
+    read in chunks, in one pass and little memory."""
+    digest = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, is_cp1252, lines, first = True, True, 0, True
+    bom = False
+    for chunk in chunks:
+        if first:
+            start = chunk[:4096]
+            if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or (
+                start.count(b"\x00") * 4 >= len(start) > 0
+            ):
+                raise UnreadableFile(
+                    "the file is in UTF-16 (“Unicode text”); save it as “CSV UTF-8” instead"
+                )
+            bom = chunk.startswith(codecs.BOM_UTF8)
+            first = False
+        digest.update(chunk)
+        lines += chunk.count(b"\n")
+        if is_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+        if is_cp1252 and not _CP1252_UNDEFINED.isdisjoint(chunk):
+            is_cp1252 = False
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    if is_utf8:
+        encoding = "utf-8-sig" if bom else "utf-8"
+    else:
+        encoding = "windows-1252" if is_cp1252 else "latin-1"
+    return FileFacts(digest.hexdigest(), encoding, lines)
+
+
+def open_text(binary: IO[bytes], encoding: str) -> TextIO:
+    """The file as text for the csv module (universal newlines off, as it wants)."""
+    python_encoding = "cp1252" if encoding == "windows-1252" else encoding
+    return io.TextIOWrapper(binary, encoding=python_encoding, newline="")
+
+
 def normalize_header(name: str) -> str:
     return name.strip().strip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
 
@@ -79,9 +137,11 @@ def sniff_delimiter(text: str) -> str:
     return candidates[0]
 
 
-def read_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number where the record starts, cells) for each record, header included."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read_rows(text: str | Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number where the record starts, cells) for each record, header included;
+    ``text`` is the whole text or its lines (a file opened with newline="")."""
+    stream = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(stream, delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
