@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -47,15 +48,19 @@ def serve(args: argparse.Namespace) -> int:
 
     # Big imports run in the task worker, a process of its own (docs/deployment.md).
     worker = None
+    previous = signal.getsignal(signal.SIGTERM)
     if not args.no_worker:
         worker = subprocess.Popen(
             [sys.executable, "-m", "rankfile", "db_worker", "--no-reload", "--interval", "0.5"]
         )
         print(f"Task worker started (process {worker.pid}).")
+        # Stopped with SIGTERM (not only Ctrl-C), the server still stops its worker.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Rank and File on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
     try:
         call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if worker is not None:
             worker.terminate()
             try:
