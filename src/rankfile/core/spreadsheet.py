@@ -55,6 +55,8 @@ def protect_cell(text: str) -> str:
 def unprotect_cell(text: str) -> str:
     """The text of a cell read from a file: the apostrophe ``protect_cell`` added is taken
     off; any other apostrophe (``'Twas``) is kept."""
+    if not text.startswith("'"):
+        return text
     return text[1:] if _escaped(text) else text
 
 

@@ -374,9 +374,11 @@ class _RowChecker:
             )
             return None
         values: dict[str, str] = {}
+        # One search of the whole row first: control characters are rare.
+        suspect = first_control_character("".join(cells)) is not None
         for name, position in self.index.items():
             cell = cells[position].strip() if position < len(cells) else ""
-            character = first_control_character(cell)
+            character = first_control_character(cell) if suspect else None
             if character is not None:
                 errors.append(RowError(line, name, _control_reason(character)))
                 cell = ""
