@@ -108,24 +108,25 @@ import sys, time
 import django
 django.setup()
 from rankfile.members import importing
-write_rows = importing.write_rows
+slowed = sys.argv[2]  # write_rows (applying) or _compare_with_members (checking)
+original = getattr(importing, slowed)
 def slowly(*args, **kwargs):
-    write_rows(*args, **kwargs)
+    original(*args, **kwargs)
     time.sleep(float(sys.argv[1]))
-importing.write_rows = slowly
+setattr(importing, slowed, slowly)
 from django.core.management import call_command
 call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
 """
 
 
-def start_worker_process(import_pages, pause):
+def start_worker_process(import_pages, pause, slowed="write_rows"):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "RANKFILE_IMPORTS_DIR": str(import_pages),
         "DJANGO_SETTINGS_MODULE": "rankfile.settings",
     }
-    return subprocess.Popen([sys.executable, "-c", SLOW_WORKER, str(pause)], env=env)
+    return subprocess.Popen([sys.executable, "-c", SLOW_WORKER, str(pause), slowed], env=env)
 
 
 def wait_for(condition, seconds=60):
@@ -199,3 +200,32 @@ def test_a_job_whose_worker_is_alive_is_not_declared_dead(
     job.refresh_from_db()
     assert (job.status, job.processed) == (ImportJob.DONE, 4500)
     assert Member.objects.filter(branch=people.south).count() == 4501
+
+
+def test_a_worker_killed_while_checking_leaves_a_job_that_says_so(
+    admin, members_csv, import_pages, monkeypatch
+):
+    monkeypatch.setattr(import_jobs, "START_GRACE", datetime.timedelta(0))
+    job = upload(admin, members_csv(rows(6000)))
+    worker = start_worker_process(import_pages, pause=30, slowed="_compare_with_members")
+    try:
+
+        def checking():
+            job.refresh_from_db()
+            stage, done, _total = import_jobs.read_progress(job)
+            return stage == "checking" and done >= 2000
+
+        wait_for(checking)
+        os.kill(worker.pid, signal.SIGKILL)
+    finally:
+        worker.wait(timeout=30)
+
+    def settled():
+        page_text(admin, job)
+        job.refresh_from_db()
+        return job.status != ImportJob.CHECKING
+
+    wait_for(settled, seconds=30)
+    assert job.status == ImportJob.FAILED
+    assert "Checking the file was interrupted" in job.result["message"]
+    assert not job.entries.exists()  # no half-kept plan
