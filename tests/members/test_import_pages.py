@@ -213,3 +213,12 @@ def test_the_export_download_holds_what_each_person_may_see(
 def test_an_account_without_membership_exports_no_one(people, import_pages):
     response = client_for(people.outsider).get(reverse("member_export"))
     assert response.status_code == 403
+
+
+def test_a_utf16_file_is_refused_on_its_preview_with_what_to_do(people, import_pages, members_csv):
+    client = client_for(people.admin)
+    response = upload(client, members_csv([ANN]).decode().encode("utf-16"), name="u16.csv")
+    preview = client.get(response["Location"]).content.decode()
+    assert [(line, column) for line, column, _ in error_rows(preview)] == [(1, "—")]
+    assert "save it as “CSV UTF-8” instead" in html.unescape(preview)
+    assert "Apply:" not in preview
