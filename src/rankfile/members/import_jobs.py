@@ -349,9 +349,16 @@ def apply_job(job_id: int) -> None:
         finally:
             progress.close()
         job.refresh_from_db()
+        _clean_up(job)
         if job.status == ImportJob.DONE:
-            forget_file(job)
             refresh_statistics(job.processed)
+
+
+def _clean_up(job: ImportJob) -> None:
+    """A finished job keeps its outcome, not its file or its preview."""
+    if job.status in (ImportJob.DONE, ImportJob.FAILED):
+        forget_file(job)
+        job.entries.all().delete()
 
 
 def _record_outcome(job: ImportJob, plan: ImportPlan | None) -> None:
@@ -468,6 +475,7 @@ def settle(job: ImportJob) -> ImportJob:
             )
             _fail(job, job.status, message)
     job.refresh_from_db()
+    _clean_up(job)
     return job
 
 
