@@ -321,3 +321,8 @@ def test_an_escape_character_in_a_cell_is_an_error(people, members_csv):
     plan = plan_import(members_csv([[*ANN[:3], "ann@example.org\x1b[2J", *ANN[4:]]]), file_name="e")
     assert errors_of(plan) == [(2, "email")]
     assert "ESC (U+001B)" in plan.errors[0].reason
+
+
+def test_a_nul_early_in_a_utf8_file_is_a_cell_error_not_a_utf16_refusal(people, members_csv):
+    plan = plan_import(members_csv([[ANN[0], "A\x00nn", *ANN[2:]]]), file_name="early.csv")
+    assert errors_of(plan) == [(2, "first_name")]
