@@ -34,7 +34,7 @@ chromium:
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
-	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	.venv-lock/bin/pip freeze --all --exclude-editable | grep -v -e '^-e' -e '^pip==' -e '^setuptools==' > requirements.lock
 	rm -rf .venv-lock
 
 # --- run --------------------------------------------------------------------

@@ -81,6 +81,7 @@ def fill(count: int) -> None:
         "payload",
         "prev_hash",
         "hash",
+        "format",
     ]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         AuditEvent._meta.db_table, ", ".join(columns), ", ".join(["%s"] * len(columns))
@@ -94,6 +95,10 @@ def fill(count: int) -> None:
         action = rng.choice(ACTIONS)
         target_id = str(rng.randrange(1, 100_000))
         fields = {
+            "format": 2,
+            "target_label": f"Member {target_id}",
+            "member": None,  # no members in this database: the foreign keys stay empty
+            "branch": None,
             "seq": seq,
             "at": at.isoformat(timespec="microseconds"),
             "actor": rng.choice(actors),
@@ -117,6 +122,7 @@ def fill(count: int) -> None:
                 payload_field.get_db_prep_save(fields["payload"], connection),
                 link,
                 prev_hash,
+                2,
             )
         )
         if len(rows) == BATCH or seq == count:

@@ -50,12 +50,12 @@ def main() -> int:
 
     from rankfile.accounts.models import User
     from rankfile.members.actions import do_appoint
-    from rankfile.members.importing import apply_import
+    from rankfile.members.importing import do_apply_import
     from rankfile.members.models import Member
 
     path = home / "members.csv"
     write_csv(path, args.members, slugs)
-    assert apply_import(path.read_bytes(), file_name=path.name).applied
+    assert do_apply_import(path.read_bytes(), file_name=path.name).applied
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     personas: dict[str, int] = {}
     for name, number in (("member", "M0000001"), ("secretary", "M0000002"), ("admin", "M0000003")):

@@ -79,7 +79,7 @@ def main() -> int:
     args = parser.parse_args()
     home, slugs = fresh_organization("rankfile-bench-import-", args.keep)
     from rankfile.members.csvfile import inspect_chunks
-    from rankfile.members.importing import FileSource, apply_import
+    from rankfile.members.importing import FileSource, do_apply_import
 
     path = home / "members.csv"
     write_csv(path, args.members, slugs)
@@ -93,13 +93,13 @@ def main() -> int:
         return FileSource(open=lambda: path.open("rb"), facts=facts)
 
     started = time.perf_counter()
-    plan = apply_import(source(), file_name=path.name)
+    plan = do_apply_import(source(), file_name=path.name)
     first = time.perf_counter() - started
     assert plan.applied and not plan.errors, plan.errors[:5]
     print(f"first import:  {first:6.2f} s  {plan.summary()}")
 
     started = time.perf_counter()
-    again = apply_import(source(), file_name=path.name)
+    again = do_apply_import(source(), file_name=path.name)
     second = time.perf_counter() - started
     assert again.counts()["created"] == 0 and again.counts()["updated"] == 0
     print(f"second import: {second:6.2f} s  {again.summary()}")

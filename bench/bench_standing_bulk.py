@@ -22,11 +22,13 @@ import sys
 import time
 from pathlib import Path
 
+from rankfile.examples import RULES_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = datetime.date(2024, 12, 15)
 BRANCHES = 20
 SAMPLE = 10_000
-RULES = (ROOT / "examples" / "rules" / "union-local-checkoff.toml").read_text()
+RULES = (RULES_DIR / "union-local-checkoff.toml").read_text()
 
 
 def parse_args() -> argparse.Namespace:

@@ -23,6 +23,7 @@ from rankfile.core.standing import (
     determine,
     office_eligibility,
 )
+from rankfile.examples import RULES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = datetime.date(2020, 2, 7)
@@ -64,7 +65,7 @@ def p99(runs: list[float]) -> float:
 
 def main() -> None:
     facts = member()
-    for path in sorted((ROOT / "examples" / "rules").glob("*.toml")):
+    for path in sorted(RULES_DIR.glob("*.toml")):
         rules = load_rules(path)
         result = determine(facts, rules, AS_OF)
         runs = timed(lambda rules=rules: determine(facts, rules, AS_OF))

@@ -91,3 +91,26 @@ def test_it_refuses_a_payload_that_would_not_read_back_as_hashed(payload, compla
     with pytest.raises(TypeError, match=complaint):
         append_event(actor=None, action="dues.recorded", payload=payload)
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_events_appended_at_once_extend_the_same_chain():
+    from rankfile.audit.actions import append_events as append_many
+
+    append_events(1)
+    with pytest.raises(RuntimeError, match="inside the action's transaction"):
+        append_many([{"actor": None, "action": "member.add"}])
+    with transaction.atomic():
+        count = append_many(
+            {"actor": None, "action": "member.add", "target": a_member(n), "payload": {"n": n}}
+            for n in range(2, 2 + 4500)  # more than one batch
+        )
+    assert count == 4500
+    assert head_record() == (4501, AuditEvent.objects.get(seq=4501).hash)
+    event = AuditEvent.objects.get(seq=4501)
+    assert (event.target_label, event.payload, event.format) == ("Member 4501", {"n": 4501}, 2)
+    result = verify_audit_log()
+    assert (result.ok, result.checked) == (True, 4501)
+    with transaction.atomic():
+        append_event(actor=None, action="member.update")
+    assert verify_audit_log().checked == 4502

@@ -15,10 +15,12 @@ from rankfile.conventions.actions import (
     do_update_convention,
 )
 from rankfile.conventions.elections import (
+    RollTotals,
     credentials_roll,
+    do_record_election_result,
     do_seat_alternate,
     do_stand,
-    record_election_result,
+    roll_totals,
 )
 from rankfile.conventions.models import DelegateElection, SeatStatus
 
@@ -53,7 +55,9 @@ def test_publication_opens_an_election_per_branch_with_its_seats(published):
 def test_the_voting_machinery_records_a_result_through_one_call(published):
     east = election(published, "east")
     chosen = east_in_good_standing(published)
-    result = record_election_result(east, chosen[:3], chosen[3:5], "Poll 12: Scottish STV, 3 seats")
+    result = do_record_election_result(
+        None, east, chosen[:3], chosen[3:5], "Poll 12: Scottish STV, 3 seats"
+    )
     east.refresh_from_db()
     assert east.status == "decided"
     [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
@@ -82,7 +86,7 @@ def test_a_result_is_refused_when_it_breaks_the_rules(published):
     ]
     for delegates, alternates, message in cases:
         with pytest.raises(ValidationError) as raised:
-            record_election_result(east, delegates, alternates, "Hand count")
+            do_record_election_result(None, east, delegates, alternates, "Hand count")
         assert message in " ".join(raised.value.messages)
     assert not AuditEvent.objects.filter(action="convention.election_result").exists()
 
@@ -90,10 +94,10 @@ def test_a_result_is_refused_when_it_breaks_the_rules(published):
 def test_replacing_a_result_needs_a_reason(published):
     east = election(published, "east")
     good = east_in_good_standing(published)
-    record_election_result(east, good[:3], [], "Hand count")
+    do_record_election_result(None, east, good[:3], [], "Hand count")
     with pytest.raises(ValidationError):
-        record_election_result(east, good[3:6], [], "Recount")
-    record_election_result(east, good[3:6], [], "Recount", reason="Tally sheet misread")
+        do_record_election_result(None, east, good[3:6], [], "Recount")
+    do_record_election_result(None, east, good[3:6], [], "Recount", reason="Tally sheet misread")
     assert east.results.filter(current=True).get().reason == "Tally sheet misread"
     assert east.results.count() == 2
 
@@ -104,15 +108,11 @@ def test_only_officers_over_the_branch_record_results(published):
     people = published.people
     for user in (people.member, people.treasurer, people.appeals):
         with pytest.raises(PermissionDenied):
-            record_election_result(east, good[:1], [], "Hand count", actor=user)
-    record_election_result(east, good[:1], [], "Hand count", actor=people.secretary)  # of East
+            do_record_election_result(user, east, good[:1], [], "Hand count")
+    do_record_election_result(people.secretary, east, good[:1], [], "Hand count")  # of East
     with pytest.raises(PermissionDenied):
-        record_election_result(
-            election(published, "west"),
-            published.west_members[:1],
-            [],
-            "Hand",
-            actor=people.secretary,
+        do_record_election_result(
+            people.secretary, election(published, "west"), published.west_members[:1], [], "Hand"
         )
 
 
@@ -167,7 +167,7 @@ def test_a_member_in_good_standing_may_stand_and_others_may_not(client, publishe
 def test_an_absent_delegate_is_replaced_by_the_next_alternate(client, published):
     east = election(published, "east")
     good = east_in_good_standing(published)
-    record_election_result(east, good[:3], good[3:5], "Hand count")
+    do_record_election_result(None, east, good[:3], good[3:5], "Hand count")
     [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
     absent = entry.delegates[1]
     with pytest.raises(ValidationError):
@@ -205,8 +205,8 @@ def test_new_seats_after_a_result_send_the_election_to_review(published):
     east = election(published, "east")
     south = election(published, "south")
     good = east_in_good_standing(published)
-    record_election_result(east, good[:3], [], "Hand count")
-    record_election_result(south, published.south_members[:1], [], "Hand count")
+    do_record_election_result(None, east, good[:3], [], "Hand count")
+    do_record_election_result(None, south, published.south_members[:1], [], "Hand count")
     do_update_convention(
         None, published.convention, formula={"kind": "ratio", "per": 5, "at_least": 1}
     )
@@ -219,14 +219,14 @@ def test_new_seats_after_a_result_send_the_election_to_review(published):
     assert (east.delegates, east.status) == (7, "review")
     assert (south.delegates, south.status) == (1, "decided")  # its seats did not change
     # Recording again needs no other reason than the new seats.
-    record_election_result(east, good[:7], [], "Second branch meeting")
+    do_record_election_result(None, east, good[:7], [], "Second branch meeting")
     assert east.results.get(current=True).reason == "Seats changed by apportionment no. 2"
 
 
 def test_the_credentials_report_lists_every_branch_and_prints(client, published):
     east = election(published, "east")
     good = east_in_good_standing(published)
-    record_election_result(east, good[:3], good[3:5], "Hand count")
+    do_record_election_result(None, east, good[:3], good[3:5], "Hand count")
     client.force_login(published.people.other)
     page = client.get(reverse("convention_credentials", args=["ninth"]))
     text = page.content.decode()
@@ -241,8 +241,10 @@ def test_the_credentials_report_lists_every_branch_and_prints(client, published)
 
 def test_the_roll_is_read_in_three_queries(published, django_assert_num_queries):
     good = east_in_good_standing(published)
-    record_election_result(election(published, "east"), good[:3], good[3:5], "Hand count")
-    record_election_result(election(published, "west"), published.west_members[:2], [], "Hand")
+    do_record_election_result(None, election(published, "east"), good[:3], good[3:5], "Hand count")
+    do_record_election_result(
+        None, election(published, "west"), published.west_members[:2], [], "Hand"
+    )
     with django_assert_num_queries(3):
         roll = credentials_roll(published.convention)
         names = [seat.member.full_name for entry in roll for seat in entry.delegates]
@@ -254,7 +256,7 @@ def test_a_returning_delegate_gets_the_seat_back_and_the_alternate_waits_again(c
 
     east = election(published, "east")
     good = east_in_good_standing(published)
-    record_election_result(east, good[:3], good[3:5], "Hand count")
+    do_record_election_result(None, east, good[:3], good[3:5], "Hand count")
     [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
     absent = entry.delegates[0]
     with pytest.raises(ValidationError, match="not marked absent"):
@@ -279,3 +281,16 @@ def test_a_returning_delegate_gets_the_seat_back_and_the_alternate_waits_again(c
     # The alternate is first in line again for the next absence.
     seated = do_seat_alternate(published.credentials, entry.delegates[2], reason="Ill")
     assert seated.member == good[3]
+
+
+def test_the_roll_totals_count_seats_across_branches(published):
+    east = election(published, "east")
+    good = east_in_good_standing(published)
+    do_record_election_result(None, east, good[:3], good[3:5], "Hand count")
+    [entry] = [e for e in credentials_roll(published.convention) if e.election == east]
+    do_seat_alternate(published.credentials, entry.delegates[1], reason="Ill")
+    totals = roll_totals(credentials_roll(published.convention))
+    # East 3 seats (one alternate in place of an absent delegate), West 2 and South 1 open.
+    assert totals == RollTotals(
+        allotted=6, elected=3, seated=3, alternates_seated=1, absent=1, vacant=3, awaiting=2
+    )

@@ -16,9 +16,10 @@ from rankfile.core.rules import (
     rules_in_force,
     rules_to_dict,
 )
+from rankfile.examples import RULES_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples" / "rules").glob("*.toml"))
+EXAMPLES = sorted(RULES_DIR.glob("*.toml"))
 
 FULL = """
 [rule_set]
@@ -194,7 +195,7 @@ def test_there_are_the_three_promised_example_rule_sets():
 
 
 def test_the_union_example_loses_standing_after_one_month_and_suspends_after_two():
-    rules = load_rules(ROOT / "examples/rules/union-local-checkoff.toml")
+    rules = load_rules(RULES_DIR / "union-local-checkoff.toml")
     assert rules.months_in_arrears_before_losing_standing == 1
     assert rules.months_in_arrears_before_suspension == 2
     assert rules.checkoff_counts_as_paid

@@ -1,5 +1,4 @@
 import datetime
-from pathlib import Path
 
 import pytest
 
@@ -24,9 +23,10 @@ from rankfile.core.standing import (
     office_eligibility,
     paid_through,
 )
+from rankfile.examples import RULES_DIR
 
 D = datetime.date
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "rules"
+EXAMPLES = RULES_DIR
 WITHIN_ONE_MONTH = RuleSet(name="within a month", paid_within_months=1)
 UNION = RuleSet(
     name="union",
@@ -76,7 +76,15 @@ def test_a_waiver_that_was_refused_does_not_count_and_says_so():
     ben = member(month(2019, 8), waivers=(Waiver(D(2019, 9, 1), D(2020, 8, 31), granted=False),))
     result = determine(ben, WITHIN_ONE_MONTH, D(2020, 2, 7))
     assert not result.in_good_standing
-    assert "a waiver request not granted" in result.explanation
+    assert "a waiver request refused" in result.explanation
+
+
+def test_a_waiver_awaiting_a_decision_does_not_count_and_says_it_is_pending():
+    asked = Waiver(D(2019, 9, 1), D(2020, 8, 31), granted=False, pending=True)
+    result = determine(member(month(2019, 8), waivers=(asked,)), WITHIN_ONE_MONTH, D(2020, 2, 7))
+    assert not result.in_good_standing
+    assert "a waiver request awaiting a decision" in result.explanation
+    assert "refused" not in result.explanation
 
 
 # --- paid through within N months, and month-end arithmetic --------------------------------

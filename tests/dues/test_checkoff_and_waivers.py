@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rankfile.audit.models import AuditEvent
 from rankfile.dues.checkoff import do_authorize_checkoff, do_end_checkoff
 from rankfile.dues.models import CheckoffAuthorization, Waiver
-from rankfile.dues.waivers import can_see_waiver_reasons, do_decide_waiver, do_request_waiver
+from rankfile.dues.waivers import can_see_waiver_reasons, do_request_waiver
+from rankfile.standing.waivers import do_decide_waiver
 
 START = datetime.date(2025, 1, 1)
 REASON = "Laid off in December; rent first"
@@ -170,11 +171,10 @@ def test_waiver_reasons_stay_with_the_member_and_the_treasurers_office(people):
 
 
 def test_a_grant_is_capped_by_the_rules_in_force_when_the_waiver_starts(people):
-    from pathlib import Path
 
+    from rankfile.examples import RULES_DIR as examples
     from rankfile.standing.rulesets import do_adopt_rules
 
-    examples = Path(__file__).resolve().parents[2] / "examples" / "rules"
     union_rules = (examples / "union-local-checkoff.toml").read_text()
     do_adopt_rules(
         None, text=union_rules, decision="Local bylaws", effective_on=datetime.date(2024, 1, 1)
@@ -191,3 +191,30 @@ def test_a_grant_is_capped_by_the_rules_in_force_when_the_waiver_starts(people):
         ends_on=datetime.date(2025, 6, 30),
     )
     assert granted.status == "granted"
+
+
+def test_a_one_month_waiver_from_a_months_last_day_may_run_to_the_next_months_last(people):
+    # The cap is the last day the standing rules count the waiver (core/cutoffs): one month
+    # arithmetic for granting and for counting.
+    start = datetime.date(2026, 1, 31)
+    waiver = do_request_waiver(
+        people.member,
+        people.member.member,
+        starts_on=start,
+        ends_on=datetime.date(2026, 2, 28),
+        reason=REASON,
+    )
+    granted = do_decide_waiver(
+        people.treasurer, waiver, grant=True, decision_reason="Hardship", max_months=1
+    )
+    assert granted.ends_on == datetime.date(2026, 2, 28)
+    longer = do_request_waiver(
+        people.member,
+        people.member.member,
+        starts_on=datetime.date(2026, 3, 31),
+        ends_on=datetime.date(2026, 5, 1),
+        reason=REASON,
+    )
+    with pytest.raises(ValidationError) as error:
+        do_decide_waiver(people.treasurer, longer, grant=True, decision_reason="x", max_months=1)
+    assert "end it by 2026-04-30" in error.value.message_dict["ends_on"][0]

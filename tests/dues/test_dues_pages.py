@@ -257,8 +257,9 @@ def test_the_treasurer_records_and_ends_a_checkoff_from_the_page(client, people)
 
 
 def test_each_waiver_on_the_page_has_its_own_decision_form(client, people, waiver):
+    # The treasurer's office enters the second request (a member has one pending at a time).
     second = do_request_waiver(
-        people.member,
+        people.treasurer,
         people.member.member,
         starts_on=datetime.date(2025, 9, 1),
         ends_on=datetime.date(2025, 12, 31),

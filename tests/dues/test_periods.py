@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from rankfile.dues.periods import add_months, expected_amount, parse_amount, parse_period
+from rankfile.dues.periods import expected_amount, parse_amount, parse_period
 
 D = datetime.date
 
@@ -25,12 +25,6 @@ def test_a_plan_asks_its_amount_per_month_or_a_twelfth_of_a_year_per_month():
     assert expected_amount("lifetime", "year", Decimal("500"), *march) == 0
     # Not whole months: nothing to compare with.
     assert expected_amount("flat", "month", Decimal("20"), D(2025, 3, 2), D(2025, 3, 31)) is None
-
-
-def test_adding_months_keeps_the_day_or_takes_the_months_last():
-    assert add_months(D(2025, 1, 15), 12) == D(2026, 1, 15)
-    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
-    assert add_months(D(2025, 11, 30), 3) == D(2026, 2, 28)
 
 
 @pytest.mark.parametrize("text", ["-1", "1.001", "NaN", "Infinity", "1,000", ""])

@@ -129,7 +129,20 @@ def test_a_bad_event_from_the_web_is_a_message_not_an_error_page(client, people)
         {"event-kind": "reinstated", "event-on": "2025-01-01", "event-reason": "x"},
     )
     assert response.status_code == 400
-    assert "cannot be recorded for a member" in response.content.decode()
+    assert "cannot be recorded for a member whose status is member" in response.content.decode()
+
+
+def test_the_event_form_offers_only_the_changes_the_status_allows_and_none_by_default(
+    client, people
+):
+    client.force_login(people.secretary)
+    page = client.get(reverse("member", args=[people.member.member.pk])).content.decode()
+    form = page[
+        page.index('name="event-kind"') : page.index("</select>", page.index('name="event-kind"'))
+    ]
+    assert '<option value="" selected>Choose…</option>' in form
+    assert 'value="lapsed"' in form and 'value="transferred"' in form
+    assert 'value="reinstated"' not in form and 'value="admitted"' not in form
 
 
 def test_members_update_their_own_contact_details_and_the_log_names_only_the_fields(client, people):

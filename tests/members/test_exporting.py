@@ -7,13 +7,13 @@ from django.utils import timezone
 from rankfile.audit.models import AuditEvent
 from rankfile.members.actions import do_add_member, do_record_member_event, do_resign
 from rankfile.members.csvfile import COLUMNS
-from rankfile.members.exporting import csv_lines, prepare_export
+from rankfile.members.exporting import csv_lines, do_export_members
 from rankfile.members.importing import plan_import
 from rankfile.members.models import Member, Organization
 
 
 def export_text(actor):
-    return "".join(csv_lines(prepare_export(actor).records()))
+    return "".join(csv_lines(do_export_members(actor).records()))
 
 
 def exported(actor):

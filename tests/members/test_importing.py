@@ -8,7 +8,7 @@ from rankfile.audit.models import AuditEvent
 from rankfile.core import lifecycle
 from rankfile.members import importing
 from rankfile.members.actions import do_record_member_event
-from rankfile.members.importing import apply_import, file_sha256, lifecycle_events, plan_import
+from rankfile.members.importing import do_apply_import, file_sha256, lifecycle_events, plan_import
 from rankfile.members.models import Member, MemberEvent
 
 ANN = ["2001", "Ann", "Lee", "ann@example.org", "555-0101", "east", "2021-03-04", ""]
@@ -29,7 +29,7 @@ def test_it_previews_what_would_change_without_writing(people, members_csv):
 
 
 def test_it_adds_members_each_with_their_admitted_event(people, members_csv):
-    plan = apply_import(members_csv([ANN, BOB]), file_name="new.csv")
+    plan = do_apply_import(members_csv([ANN, BOB]), file_name="new.csv")
     assert plan.applied
     ann = Member.objects.get(member_number="2001")
     assert (ann.first_name, ann.last_name, ann.email, ann.phone) == (
@@ -50,7 +50,7 @@ def test_it_adds_members_each_with_their_admitted_event(people, members_csv):
 def test_the_whole_import_is_one_audit_event_with_counts_file_name_and_hash(people, members_csv):
     data = members_csv([ANN, BOB])
     before = AuditEvent.objects.count()
-    apply_import(data, file_name="new.csv", actor=people.admin)
+    do_apply_import(data, file_name="new.csv", actor=people.admin)
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.order_by("-seq").first()
     assert event.action == "member.import"
@@ -65,9 +65,9 @@ def test_the_whole_import_is_one_audit_event_with_counts_file_name_and_hash(peop
 def test_importing_the_same_file_twice_changes_nothing(people, members_csv):
     data = members_csv([ANN, BOB, ["1005", "Mia", "Member", "mia@example.org", "555-1005"]
                         + ["east", "2020-01-15", "member"]])  # fmt: skip
-    first = apply_import(data, file_name="m.csv")
+    first = do_apply_import(data, file_name="m.csv")
     events = MemberEvent.objects.count()
-    second = apply_import(data, file_name="m.csv")
+    second = do_apply_import(data, file_name="m.csv")
     assert first.counts()["created"] == 2
     assert (second.counts()["created"], second.counts()["updated"]) == (0, 0)
     assert second.counts()["unchanged"] == 3
@@ -82,7 +82,7 @@ def test_it_lists_each_changed_field_old_and_new(people, members_csv):
         "email": ("mia@example.org", "mia.new@example.org"),
         "phone": ("555-1005", "555-0199"),
     }
-    apply_import(members_csv([row]), file_name="m.csv")
+    do_apply_import(members_csv([row]), file_name="m.csv")
     mia = Member.objects.get(member_number="1005")
     assert (mia.email, mia.phone, mia.status) == ("mia.new@example.org", "555-0199", "member")
 
@@ -130,7 +130,7 @@ def test_a_missing_column_is_named_on_the_header_line(people, members_csv):
 
 
 def test_the_status_column_may_be_left_out(people, members_csv):
-    plan = apply_import(members_csv([ANN[:7]], header=importing.COLUMNS[:7]), file_name="m.csv")
+    plan = do_apply_import(members_csv([ANN[:7]], header=importing.COLUMNS[:7]), file_name="m.csv")
     assert plan.applied
     assert Member.objects.get(member_number="2001").status == lifecycle.MEMBER
 
@@ -142,7 +142,7 @@ def test_nothing_is_written_when_any_row_has_an_error(people, members_csv):
         AuditEvent.objects.count(),
     )
     bad = ["2009", "Gil", "Doe", "", "", "east", "yesterday", ""]
-    plan = apply_import(members_csv([ANN, BOB, bad]), file_name="m.csv")
+    plan = do_apply_import(members_csv([ANN, BOB, bad]), file_name="m.csv")
     assert not plan.applied
     assert errors_of(plan) == [(4, "joined_on")]
     assert (Member.objects.count(), MemberEvent.objects.count(), AuditEvent.objects.count()) == (
@@ -160,7 +160,7 @@ def test_nothing_is_written_when_writing_fails_half_way(people, monkeypatch, mem
 
     monkeypatch.setattr(importing, "append_event", broken)
     with pytest.raises(RuntimeError):
-        apply_import(members_csv([ANN, BOB]), file_name="m.csv")
+        do_apply_import(members_csv([ANN, BOB]), file_name="m.csv")
     assert Member.objects.count() == members
     assert not MemberEvent.objects.filter(member__member_number__in=["2001", "2002"]).exists()
 
@@ -172,7 +172,7 @@ def test_nothing_is_written_when_writing_fails_half_way(people, monkeypatch, mem
 def test_it_reads_utf8_with_or_without_bom_and_latin1(people, encoding, members_csv):
     row = ["2010", "Zoë", "Müller-Łaski" if encoding.startswith("utf") else "Müller"]
     row += ["", "", "east", "2020-01-01", ""]
-    apply_import(members_csv([row], encoding=encoding), file_name="m.csv")
+    do_apply_import(members_csv([row], encoding=encoding), file_name="m.csv")
     member = Member.objects.get(member_number="2010")
     assert member.first_name == "Zoë"
     assert member.last_name.startswith("Müller")
@@ -189,7 +189,7 @@ def test_it_accepts_branch_names_and_slugs_in_any_case_and_header_in_any_order(p
     header = ["Branch", "Joined On", "Last Name", "First Name", "Member Number", "Email", "Phone"]
     rows = [["WEST", "2020-01-01", "Doe", "Hal", "2011", "", ""]]
     rows += [["east branch", "2020-01-01", "Doe", "Ida", "2012", "", ""]]
-    apply_import(members_csv(rows, header=header), file_name="m.csv")
+    do_apply_import(members_csv(rows, header=header), file_name="m.csv")
     assert Member.objects.get(member_number="2011").branch == people.west
     assert Member.objects.get(member_number="2012").branch == people.east
 
@@ -205,12 +205,12 @@ def test_line_numbers_count_lines_of_quoted_cells_that_span_lines(people, member
 
 def test_a_status_change_becomes_its_lifecycle_event(people, members_csv):
     mia = ["1005", "Mia", "Member", "mia@example.org", "555-1005", "east", "2020-01-15"]
-    apply_import(members_csv([mia + ["lapsed"]]), file_name="m.csv")
+    do_apply_import(members_csv([mia + ["lapsed"]]), file_name="m.csv")
     member = Member.objects.get(member_number="1005")
     assert member.status == lifecycle.LAPSED
     assert member.events.order_by("pk").last().kind == lifecycle.LAPSED_EVENT
     assert member.events.order_by("pk").last().on == timezone.localdate()
-    apply_import(members_csv([mia + ["member"]]), file_name="m.csv")
+    do_apply_import(members_csv([mia + ["member"]]), file_name="m.csv")
     member.refresh_from_db()
     assert member.status == lifecycle.MEMBER
     assert member.events.order_by("pk").last().kind == lifecycle.REINSTATED
@@ -220,7 +220,7 @@ def test_a_status_change_the_lifecycle_forbids_is_a_row_error(people, members_cs
     mia = people.member.member
     do_record_member_event(None, mia, kind="deceased", on=timezone.localdate(), reason="Sadly")
     row = ["1005", "Mia", "Member", "mia@example.org", "555-1005", "east", "2020-01-15", "member"]
-    plan = apply_import(members_csv([row]), file_name="m.csv")
+    plan = do_apply_import(members_csv([row]), file_name="m.csv")
     assert errors_of(plan) == [(2, "status")]
     assert "cannot go from deceased to member" in plan.errors[0].reason
     mia.refresh_from_db()
@@ -229,7 +229,7 @@ def test_a_status_change_the_lifecycle_forbids_is_a_row_error(people, members_cs
 
 def test_new_members_get_the_events_of_the_status_they_are_imported_with(people, members_csv):
     rows = [ANN[:7] + ["applicant"], BOB[:7] + ["resigned"]]
-    apply_import(members_csv(rows), file_name="m.csv")
+    do_apply_import(members_csv(rows), file_name="m.csv")
     ann = Member.objects.get(member_number="2001")
     bob = Member.objects.get(member_number="2002")
     assert (ann.status, list(ann.events.values_list("kind", flat=True))) == (
@@ -249,7 +249,7 @@ def test_the_stored_status_is_what_the_events_lead_to(people, members_csv):
         BOB[:7] + ["expelled"],
         ["1005", "Mia", "Member", "mia@example.org", "555-1005", "west", "2020-01-15", "resigned"],
     ]
-    assert apply_import(members_csv(rows), file_name="m.csv").applied
+    assert do_apply_import(members_csv(rows), file_name="m.csv").applied
     for member in Member.objects.all():
         events = member.events.values_list("on", "kind")
         assert lifecycle.status_after(events) == member.status, member
@@ -257,7 +257,7 @@ def test_the_stored_status_is_what_the_events_lead_to(people, members_csv):
 
 def test_a_branch_change_is_recorded_as_a_transfer(people, members_csv):
     row = ["1005", "Mia", "Member", "mia@example.org", "555-1005", "west", "2020-01-15", ""]
-    plan = apply_import(members_csv([row]), file_name="m.csv")
+    plan = do_apply_import(members_csv([row]), file_name="m.csv")
     assert plan.to_update[0].changes == {"branch": ("east", "west")}
     mia = Member.objects.get(member_number="1005")
     assert mia.branch == people.west
@@ -276,19 +276,19 @@ def test_a_branch_secretary_imports_only_rows_of_her_branches(people, members_cs
     stay = ["1005", "Mia", "Member", "mia@example.org", "555-0199", "east", "2020-01-15", ""]
     to_west = ["2002", "Bob", "Ray", "", "", "west", "2022-05-06", ""]
     from_west = ["1006", "Otto", "Other", "otto@example.org", "555-1006", "east", "2020-01-15", ""]
-    plan = apply_import(
+    plan = do_apply_import(
         members_csv([ANN, stay, to_west, from_west]), file_name="m.csv", actor=people.secretary
     )
     assert errors_of(plan) == [(4, "branch"), (5, "member_number")]
     assert "you may not import members of branch 'west'" in plan.errors[0].reason
     assert not Member.objects.filter(member_number="2001").exists()
-    fixed = apply_import(members_csv([ANN, stay]), file_name="m.csv", actor=people.secretary)
+    fixed = do_apply_import(members_csv([ANN, stay]), file_name="m.csv", actor=people.secretary)
     assert fixed.applied
     assert Member.objects.get(member_number="2001").events.get().recorded_by == people.secretary
 
 
 def test_an_admin_imports_everywhere(people, members_csv):
-    assert apply_import(members_csv([ANN, BOB]), file_name="m.csv", actor=people.admin).applied
+    assert do_apply_import(members_csv([ANN, BOB]), file_name="m.csv", actor=people.admin).applied
 
 
 @pytest.mark.parametrize("persona", ["member", "treasurer", "outsider"])
@@ -312,7 +312,7 @@ def test_a_nul_after_the_first_4_kb_is_an_error_with_its_line_and_column(people,
     plan = plan_import(data, file_name="nul.csv")
     assert errors_of(plan) == [(122, "first_name")]
     assert "NUL (U+0000)" in plan.errors[0].reason
-    applied = apply_import(data, file_name="nul.csv")
+    applied = do_apply_import(data, file_name="nul.csv")
     assert not applied.applied and errors_of(applied) == [(122, "first_name")]
     assert not Member.objects.filter(member_number="2009").exists()
 

@@ -2,6 +2,7 @@
 see it as the standing page."""
 
 import pytest
+from django.utils.html import escape
 
 from rankfile.accounts.actions import do_create_api_token
 from tests.standing.conftest import ON, member_of
@@ -35,7 +36,12 @@ def test_the_answer_is_the_standing_pages_answer(client, history):
     page = client.get(f"/standing/members/{member_of(history.secretary).pk}/", {"as_of": ON})
     body = call(client, history.secretary, history.secretary).json()
     assert body["in_good_standing"] is True
-    assert body["explanation"] in page.content.decode()
+    html = page.content.decode()
+    # The page says the same answer once, in parts: the verdict, each rule, when it ends.
+    assert "In good standing on 2024-06-15" in html
+    for criterion in body["criteria"]:
+        assert escape(criterion["sentence"]) in html
+    assert f"Good standing ends on {body['loses_standing_on']}" in html
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,28 @@ def test_each_notice_carries_the_explanation_and_the_way_back(history):
     assert "2024-07-01" in sam.subject
 
 
+def test_each_notice_says_what_is_owed_and_how_to_pay(history):
+    import datetime
+
+    from rankfile.dues.actions import do_create_plan, do_set_payment_instructions, do_set_plan
+    from rankfile.members.actions import do_configure_organization
+
+    do_configure_organization(history.admin, name="Test League")
+    do_set_payment_instructions(
+        history.treasurer, instructions="Bank: 12-34-56, ref your number", url="https://pay.example"
+    )
+    plan = do_create_plan(history.treasurer, name="Standard", slug="std", kind="flat", amount="20")
+    do_set_plan(
+        history.treasurer, member_of(history.other), plan=plan, starts_on=datetime.date(2020, 1, 1)
+    )
+    do_send_arrears_notices(history.admin, ON)
+    otto = next(m for m in mail.outbox if m.to == ["otto@example.org"]).body
+    # Paid through 2024-03-31: April to June at 20 a month.
+    assert "Dues owed: 3 months (2024-04 to 2024-06): 60.00 USD on the Standard plan." in otto
+    assert "Bank: 12-34-56, ref your number" in otto
+    assert "Pay online: https://pay.example" in otto
+
+
 def test_the_batch_is_one_audited_event_with_the_count_and_no_reasons(history):
     do_send_arrears_notices(history.admin, ON)
     (event,) = AuditEvent.objects.filter(action="standing.arrears_notices")

@@ -157,3 +157,49 @@ def test_the_branch_list_comes_in_pages_and_counts_every_member(history, client,
     assert all(len(page) <= 2 for page in numbers)
     flat = [n for page in numbers for n in page]
     assert len(flat) == len(set(flat)) == total > 2
+
+
+def test_an_inquiry_is_judged_on_the_facts_recorded_when_it_was_made(history, client):
+    """Other was two months behind when asked on 2024-06-01 and paid afterwards: the inquiry
+    was founded, and the report must not say the rule did not match them."""
+    from rankfile.dues.actions import do_record_payment
+    from rankfile.dues.models import Payment
+    from rankfile.standing.enforcement import equal_treatment
+
+    # The fixture's payments were received on 2024-01-05; say they were recorded then too.
+    recorded = datetime.datetime(2024, 1, 5, 12, tzinfo=datetime.UTC)
+    Payment.objects.update(recorded_at=recorded)
+    other = member_of(history.other)
+    do_record_enforcement(
+        history.admin,
+        other,
+        kind="inquiry",
+        rule_cited="dues.months_in_arrears_before_losing_standing",
+        reason="Are you paying dues?",
+        on=datetime.date(2024, 6, 1),
+    )
+    # Paid later, for the months they were behind: in good standing on the report's date.
+    do_record_payment(
+        None,
+        other,
+        covers_from=datetime.date(2024, 4, 1),
+        covers_through=datetime.date(2024, 6, 30),
+        amount="30.00",
+        method="card",
+        received_on=datetime.date(2024, 6, 10),
+    )
+    (report,) = equal_treatment(datetime.date(2024, 1, 1), ON)
+    assert report.report.acted_outside_rule == 0
+    assert "although the rule did not match" not in report.report.summary
+    assert "2 members; 1 was asked" in report.report.summary  # Mia (never paid) and Other
+    # An inquiry of a member who was in good standing when asked is still called out.
+    do_record_enforcement(
+        history.admin,
+        member_of(history.admin),
+        kind="inquiry",
+        rule_cited="dues.months_in_arrears_before_losing_standing",
+        reason="Are you paying dues?",
+        on=datetime.date(2024, 6, 2),
+    )
+    (report,) = equal_treatment(datetime.date(2024, 1, 1), ON)
+    assert report.report.acted_outside_rule == 1

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from rankfile.core.chain import CanonicalJSONEncoder, canonical_json
+from rankfile.core.chain import CURRENT_FORMAT, CanonicalJSONEncoder, canonical_json
 
 
 class AuditPayloadField(models.JSONField):
@@ -69,15 +69,21 @@ class AuditEvent(models.Model):
     # verification need not decode them.
     payload = AuditPayloadField(default=dict, encoder=CanonicalJSONEncoder)
     # Who may see the event: members see events about themselves, officers those of their
-    # branches, the appeals body all. Not hashed: they are indexes into the log.
+    # branches, the appeals body all. Hashed (format 2), so that no one can hide an event from
+    # the people it concerns, or show it to others, without breaking the chain.
+    # PROTECT: emptying these columns would break the events' hashes, so a member or branch
+    # that the record names is kept, as the record of the membership is.
     member = models.ForeignKey(
-        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     branch = models.ForeignKey(
-        "members.Branch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which fields the hash covers (rankfile.core.chain.FORMATS): 2, every field shown on the
+    # record page or deciding who sees the event; 1, events written before format 2.
+    format = models.PositiveSmallIntegerField(default=CURRENT_FORMAT)
 
     class Meta:
         ordering = ["-seq"]

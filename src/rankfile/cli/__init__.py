@@ -17,6 +17,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = [
     "rankfile.cli.server",
     "rankfile.cli.members",
+    "rankfile.cli.branches",
     "rankfile.cli.audit",
     "rankfile.cli.apportion",
     "rankfile.cli.count",
@@ -83,6 +84,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:
+        # A database that was never migrated (or is behind the code) fails deep inside Django:
+        # say what to do instead of a traceback. Anything else is a bug: let it show.
+        message = _unmigrated(error)
+        if message is None:
+            raise
+        print(f"rankfile: {message}", file=sys.stderr)
+        return 1
+
+
+def _unmigrated(error: Exception) -> str | None:
+    if not type(error).__module__.startswith(("django.db", "sqlite3", "psycopg")):
+        return None
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if not isinstance(error, DatabaseError):
+        return None
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return None
+    if not pending:
+        return None
+    where = connection.settings_dict.get("NAME")
+    return (
+        f"the database ({where}) is not set up or not up to date: "
+        f"{len(pending)} migrations to apply. Run `rankfile migrate` first."
+    )
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def import_members(args: argparse.Namespace) -> int:
     from django.core.exceptions import PermissionDenied
 
     from rankfile.members.csvfile import UnreadableFile, inspect_chunks
-    from rankfile.members.importing import FileSource, apply_import, plan_import
+    from rankfile.members.importing import FileSource, do_apply_import, plan_import
 
     path = args.file
 
@@ -112,7 +112,7 @@ def import_members(args: argparse.Namespace) -> int:
         source, big = path.read_bytes(), False  # the import names what is wrong on line 1
     actor = _actor(args.as_email)
     bars = _Bars(big and sys.stderr.isatty())
-    run = plan_import if args.dry_run else apply_import
+    run = plan_import if args.dry_run else do_apply_import
     try:
         plan = run(source, file_name=args.file.name, actor=actor, progress=bars)
     except PermissionDenied as error:
@@ -151,10 +151,10 @@ def export_members(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from rankfile.members.exporting import csv_lines, prepare_export
+    from rankfile.members.exporting import csv_lines, do_export_members
 
     try:
-        export = prepare_export(_actor(args.as_email))
+        export = do_export_members(_actor(args.as_email))
     except PermissionDenied as error:
         raise CommandError(str(error)) from None
     if args.output is None:

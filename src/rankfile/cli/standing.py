@@ -130,11 +130,11 @@ def snapshot_create(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
     from rankfile.standing.rulesets import NoRulesInForce
-    from rankfile.standing.snapshots import create_snapshot, do_publish_snapshot
+    from rankfile.standing.snapshots import do_create_snapshot, do_publish_snapshot
 
     label = args.label or f"Standing as of {args.as_of}"
     try:
-        snapshot = create_snapshot(None, args.as_of, label)
+        snapshot = do_create_snapshot(None, args.as_of, label)
         if args.publish:
             do_publish_snapshot(None, snapshot)
     except (NoRulesInForce, ValidationError) as error:

@@ -12,7 +12,7 @@ recorded in such a branch are listed on the table as not counted, never dropped 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from rankfile.audit.actions import append_event
 from rankfile.conventions import formula as delegate_formula
-from rankfile.conventions.models import ApportionmentRow, ApportionmentTable, Convention
+from rankfile.conventions.models import (
+    ApportionmentRow,
+    ApportionmentTable,
+    Convention,
+    DelegateElection,
+    ElectionStatus,
+)
 from rankfile.core.apportionment import ApportionmentError
 from rankfile.members.access import viewer_for
 from rankfile.members.editing import check_unchanged
@@ -292,6 +298,51 @@ def changes_between(
     return changes
 
 
+def _open_elections(table: ApportionmentTable) -> list[DelegateElection]:
+    """Give every branch in a newly published table its election, with the table's seats.
+
+    An election whose result is already recorded and whose seats change goes to review: the
+    result must be recorded again for the new number of seats.
+    """
+    existing = {
+        election.branch_id: election
+        for election in DelegateElection.objects.select_for_update().filter(
+            convention=table.convention
+        )
+    }
+    seats = {row.branch_id: (row.delegates, row.alternates) for row in table.rows.all()}
+    elections = []
+    for branch_id in seats.keys() | existing.keys():
+        delegates, alternates = seats.get(branch_id, (0, 0))
+        election = existing.get(branch_id)
+        if election is None:
+            election = DelegateElection(convention=table.convention, branch_id=branch_id)
+            election.status = ElectionStatus.OPEN if delegates else ElectionStatus.NO_SEATS
+        else:
+            changed = (election.delegates, election.alternates) != (delegates, alternates)
+            decided = election.results.filter(current=True).exists()
+            if decided and changed:
+                election.status = ElectionStatus.REVIEW
+            elif not decided:
+                election.status = ElectionStatus.OPEN if delegates else ElectionStatus.NO_SEATS
+        election.table = table
+        election.delegates, election.alternates = delegates, alternates
+        election.save()
+        elections.append(election)
+    return elections
+
+
+def table_totals(rows: Iterable[ApportionmentRow]) -> dict[str, int]:
+    """An apportionment table's totals over its branches: members in good standing,
+    delegates and alternates."""
+    totals = {"members": 0, "delegates": 0, "alternates": 0}
+    for row in rows:
+        totals["members"] += row.members_in_good_standing
+        totals["delegates"] += row.delegates
+        totals["alternates"] += row.alternates
+    return totals
+
+
 @transaction.atomic
 def do_publish_apportionment(
     actor: Any, table: ApportionmentTable, *, reason: str = ""
@@ -301,8 +352,6 @@ def do_publish_apportionment(
     Replacing a published table needs a reason (given when it was computed, or here); the
     audit event records what changed for each branch.
     """
-    from rankfile.conventions.elections import open_elections
-
     require_manager(actor)
     table = ApportionmentTable.objects.select_for_update().get(pk=table.pk)
     if table.is_published:
@@ -321,7 +370,7 @@ def do_publish_apportionment(
     table.published_at = timezone.now()
     table.published_by = actor
     table.save(update_fields=["reason", "published_at", "published_by"])
-    open_elections(table)
+    _open_elections(table)
     append_event(
         actor=actor,
         action="convention.publish",

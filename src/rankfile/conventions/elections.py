@@ -2,7 +2,7 @@
 
 The voting machinery (meetings and voting) is not part of this app. It calls one action:
 
-    record_election_result(election, elected_delegates, elected_alternates, source, actor=None)
+    do_record_election_result(None, election, elected_delegates, elected_alternates, source)
 
 with the elected members in order (alternates are seated in the order given). Until then an
 officer enters results by hand on the election's page, through the same action.
@@ -21,7 +21,6 @@ from django.utils import timezone
 from rankfile.audit.actions import append_event
 from rankfile.conventions.actions import require_manager
 from rankfile.conventions.models import (
-    ApportionmentTable,
     Candidate,
     Credential,
     DelegateElection,
@@ -34,40 +33,6 @@ from rankfile.core import lifecycle
 from rankfile.members.access import viewer_for
 from rankfile.members.models import Member
 from rankfile.standing.models import SnapshotEntry
-
-
-def open_elections(table: ApportionmentTable) -> list[DelegateElection]:
-    """Give every branch in a newly published table its election, with the table's seats.
-
-    An election whose result is already recorded and whose seats change goes to review: the
-    result must be recorded again for the new number of seats.
-    """
-    existing = {
-        election.branch_id: election
-        for election in DelegateElection.objects.select_for_update().filter(
-            convention=table.convention
-        )
-    }
-    seats = {row.branch_id: (row.delegates, row.alternates) for row in table.rows.all()}
-    elections = []
-    for branch_id in seats.keys() | existing.keys():
-        delegates, alternates = seats.get(branch_id, (0, 0))
-        election = existing.get(branch_id)
-        if election is None:
-            election = DelegateElection(convention=table.convention, branch_id=branch_id)
-            election.status = ElectionStatus.OPEN if delegates else ElectionStatus.NO_SEATS
-        else:
-            changed = (election.delegates, election.alternates) != (delegates, alternates)
-            decided = election.results.filter(current=True).exists()
-            if decided and changed:
-                election.status = ElectionStatus.REVIEW
-            elif not decided:
-                election.status = ElectionStatus.OPEN if delegates else ElectionStatus.NO_SEATS
-        election.table = table
-        election.delegates, election.alternates = delegates, alternates
-        election.save()
-        elections.append(election)
-    return elections
 
 
 def _require_officer(actor: Any, election: DelegateElection) -> None:
@@ -154,13 +119,13 @@ def do_withdraw(actor: Any, candidate: Candidate) -> Candidate:
 
 
 @transaction.atomic
-def record_election_result(
+def do_record_election_result(
+    actor: Any,
     election: DelegateElection,
     elected_delegates: Sequence[Member],
     elected_alternates: Sequence[Member],
     source: str,
     *,
-    actor: Any = None,
     reason: str = "",
 ) -> ElectionResult:
     """Record who a branch elected: delegates, and alternates in the order they are seated.
@@ -403,6 +368,39 @@ class RollBranch:
     @property
     def vacant(self) -> int:
         return max(self.election.delegates - self.seated, 0)
+
+
+@dataclass(frozen=True)
+class RollTotals:
+    """The credentials roll's figures for the whole convention."""
+
+    allotted: int  # delegate seats the apportionment gives
+    elected: int  # delegates elected
+    seated: int  # voting delegates now: credentialed delegates and seated alternates
+    alternates_seated: int  # alternates seated in place of absent delegates
+    absent: int  # delegates and alternates marked absent
+    vacant: int  # seats not filled
+    awaiting: int  # branches with seats and no result yet
+
+
+def roll_totals(roll: Sequence[RollBranch]) -> RollTotals:
+    """Sum a credentials roll (from `credentials_roll`) over its branches."""
+    return RollTotals(
+        allotted=sum(entry.election.delegates for entry in roll),
+        elected=sum(len(entry.delegates) for entry in roll),
+        seated=sum(entry.seated for entry in roll),
+        alternates_seated=sum(
+            1 for entry in roll for seat in entry.alternates if seat.status == SeatStatus.SEATED
+        ),
+        absent=sum(
+            1
+            for entry in roll
+            for seat in [*entry.delegates, *entry.alternates]
+            if seat.status == SeatStatus.ABSENT
+        ),
+        vacant=sum(entry.vacant for entry in roll),
+        awaiting=sum(1 for entry in roll if entry.result is None and entry.election.delegates),
+    )
 
 
 def credentials_roll(convention: Any, *, election: Any = None) -> list[RollBranch]:

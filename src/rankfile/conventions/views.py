@@ -54,11 +54,7 @@ def table_context(table: ApportionmentTable) -> dict[str, Any]:
         "description": result["description"],
         "warnings": result["warnings"],
         "ties": result["ties"],
-        "totals": {
-            "members": sum(row.members_in_good_standing for row in rows),
-            "delegates": sum(row.delegates for row in rows),
-            "alternates": sum(row.alternates for row in rows),
-        },
+        "totals": actions.table_totals(rows),
         "chart": bar_chart(
             [
                 ChartRow(row.branch.name, row.members_in_good_standing, row.delegates)

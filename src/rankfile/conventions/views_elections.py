@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from rankfile.conventions import actions, elections
 from rankfile.conventions.forms import NominateForm, ResultForm, SeatAlternateForm
-from rankfile.conventions.models import Candidate, Credential, DelegateElection, SeatStatus
+from rankfile.conventions.models import Candidate, Credential, DelegateElection
 from rankfile.conventions.views import access_convention
 from rankfile.members.access import viewer_for
 from rankfile.members.models import Member
@@ -144,12 +144,12 @@ def record_result(request: HttpRequest, slug: str, branch_slug: str) -> HttpResp
             form.add_error(None, f"No member has the number {', '.join(unknown)}.")
         else:
             try:
-                elections.record_election_result(
+                elections.do_record_election_result(
+                    request.user,
                     election,
                     [found[number] for number in delegates],
                     [found[number] for number in alternates],
                     data["source"],
-                    actor=request.user,
                     reason=data["reason"],
                 )
             except ValidationError as error:
@@ -176,27 +176,7 @@ def credentials(request: HttpRequest, slug: str) -> HttpResponse:
             "roll": roll,
             "can_manage": actions.can_manage(request.user),
             "seat_form": SeatAlternateForm(),
-            "totals": {
-                "allotted": sum(entry.election.delegates for entry in roll),
-                "elected": sum(len(entry.delegates) for entry in roll),
-                "seated": sum(entry.seated for entry in roll),
-                "alternates_seated": sum(
-                    1
-                    for entry in roll
-                    for seat in entry.alternates
-                    if seat.status == SeatStatus.SEATED
-                ),
-                "absent": sum(
-                    1
-                    for entry in roll
-                    for seat in [*entry.delegates, *entry.alternates]
-                    if seat.status == SeatStatus.ABSENT
-                ),
-                "vacant": sum(entry.vacant for entry in roll),
-                "awaiting": sum(
-                    1 for entry in roll if entry.result is None and entry.election.delegates
-                ),
-            },
+            "totals": elections.roll_totals(roll),
         },
     )
 

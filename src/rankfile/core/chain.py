@@ -17,8 +17,11 @@ from typing import Any
 
 GENESIS_HASH = "0" * 64
 
-# The fields that an event's hash covers, in the canonical form.
-HASHED_FIELDS = (
+# The fields that an event's hash covers, in the canonical form, by the event's format.
+# Format 1 (events written before format 2 existed) left out what the record page shows
+# beside them: the target's label and the member and branch the event is about, which also
+# decide who sees it. Format 2 covers every field that is shown or decides visibility.
+HASHED_FIELDS_V1 = (
     "seq",
     "at",
     "actor",
@@ -28,8 +31,12 @@ HASHED_FIELDS = (
     "reason",
     "payload",
 )
+HASHED_FIELDS = (*HASHED_FIELDS_V1, "target_label", "member", "branch")
+CURRENT_FORMAT = 2
+FORMATS = {1: HASHED_FIELDS_V1, 2: HASHED_FIELDS}
 
-# The order of the values in a stored row as `verify_rows` reads it.
+# The order of the values in a stored row as `verify_rows` reads it. A row of format 1 may
+# stop after "hash".
 ROW_FIELDS = (
     "seq",
     "at",
@@ -41,6 +48,10 @@ ROW_FIELDS = (
     "payload",  # JSON text
     "prev_hash",
     "hash",
+    "format",
+    "target_label",
+    "member",  # the member's id, or None
+    "branch",  # the branch's id, or None
 )
 
 
@@ -67,9 +78,16 @@ def canonical_json(value: Any) -> str:
 def canonical_bytes(fields: Mapping[str, Any], prev_hash: str) -> bytes:
     """The bytes that are hashed for one event: its hashed fields and the previous hash.
 
-    This is the definition of the canonical form; `verify_rows` builds the same bytes faster.
+    The fields of the event's ``format`` (1 when the mapping names none) are hashed; the
+    format itself is not, as the two forms' documents have different keys and can never be
+    equal. This is the definition of the canonical form; `verify_rows` builds the same bytes
+    faster.
     """
-    document = {name: fields[name] for name in HASHED_FIELDS}
+    try:
+        names = FORMATS[fields.get("format", 1)]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown audit event format {fields.get('format')!r}") from None
+    document = {name: fields[name] for name in names}
     document["prev_hash"] = prev_hash
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
@@ -87,6 +105,18 @@ _TEMPLATE = (
     '{"action":%s,"actor":%s,"at":%s,"payload":%s,"prev_hash":"%s",'
     '"reason":%s,"seq":%d,"target_id":%s,"target_type":%s}'
 )
+_TEMPLATE_V2 = (
+    '{"action":%s,"actor":%s,"at":%s,"branch":%s,"member":%s,"payload":%s,"prev_hash":"%s",'
+    '"reason":%s,"seq":%d,"target_id":%s,"target_label":%s,"target_type":%s}'
+)
+
+
+def _id_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("a member or branch must be an integer id or None")
+    return str(value)
 
 
 def row_bytes(row: Sequence[Any]) -> bytes:
@@ -95,6 +125,28 @@ def row_bytes(row: Sequence[Any]) -> bytes:
     seq, at, actor, action, target_type, target_id, reason, payload, prev_hash = row[:9]
     if not isinstance(seq, int) or isinstance(seq, bool):
         raise TypeError("seq must be an integer")
+    format_ = row[10] if len(row) > 10 else 1
+    if format_ == 2:
+        target_label, member, branch = row[11:14]
+        return (
+            _TEMPLATE_V2
+            % (
+                encode_basestring(action),
+                encode_basestring(actor),
+                encode_basestring(at),
+                _id_text(branch),
+                _id_text(member),
+                payload,
+                prev_hash,
+                encode_basestring(reason),
+                seq,
+                encode_basestring(target_id),
+                encode_basestring(target_label),
+                encode_basestring(target_type),
+            )
+        ).encode("utf-8")
+    if format_ != 1:
+        raise ValueError(f"unknown audit event format {format_!r}")
     return (
         _TEMPLATE
         % (
@@ -177,6 +229,10 @@ def verify_chain(
             canonical_json(event["payload"]),
             event["prev_hash"],
             event["hash"],
+            event.get("format", 1),
+            event.get("target_label"),
+            event.get("member"),
+            event.get("branch"),
         )
         for event in events
     )

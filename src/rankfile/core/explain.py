@@ -21,6 +21,17 @@ BY_PAYMENT, BY_LIFETIME, BY_CHECKOFF, BY_WAIVER = "dues", "lifetime", "checkoff"
 ONE_DAY = datetime.timedelta(days=1)
 
 
+# What each criterion is called where members read it.
+CRITERION_LABELS = {
+    "membership": "Membership",
+    "membership_length": "Length of membership",
+    "dues": "Dues",
+    "activity": "Attending meetings",
+    "office": "Standing to hold office",
+}
+OUTCOME_LABELS = {PASSED: "passed", FAILED: "failed", NOT_APPLIED: "not applied"}
+
+
 @dataclass(frozen=True)
 class Criterion:
     """One rule applied to one member: outcome, its sentence, and what would meet it."""
@@ -29,6 +40,16 @@ class Criterion:
     outcome: str  # passed, failed or not_applied
     sentence: str
     remedy: str = ""
+
+    @property
+    def label(self) -> str:
+        """The criterion in plain words ("Length of membership")."""
+        return CRITERION_LABELS.get(self.key, self.key)
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in plain words ("not applied")."""
+        return OUTCOME_LABELS.get(self.outcome, self.outcome)
 
     @property
     def passed(self) -> bool:
@@ -150,8 +171,10 @@ def dues_criterion(
 
 def _waiver_phrase(facts: MemberFacts, rules: RuleSet, as_of: datetime.date) -> str:
     current = [w for w in facts.waivers if w.starts_on <= as_of <= w.ends_on]
+    if any(w.pending for w in current):
+        return "a waiver request awaiting a decision"
     if any(not w.granted for w in current):
-        return "a waiver request not granted"
+        return "a waiver request refused"
     if current:  # granted and running, yet not counting: past the maximum length
         return f"waiver past the {plural(rules.waiver_max_months or 0, 'month')} limit"
     ended = [w.ends_on for w in facts.waivers if w.granted and w.ends_on < as_of]

@@ -60,15 +60,19 @@ class Checkoff:
 
 @dataclass(frozen=True)
 class Waiver:
-    """A hardship waiver for starts_on..ends_on; only a granted one can count as paid."""
+    """A hardship waiver for starts_on..ends_on; only a granted one can count as paid. One not
+    granted is either ``pending`` (asked for, awaiting a decision) or refused."""
 
     starts_on: datetime.date
     ends_on: datetime.date
     granted: bool = True
+    pending: bool = False
 
     def __post_init__(self) -> None:
         if self.ends_on < self.starts_on:
             raise FactsError(f"waiver ends_on {self.ends_on} is before starts_on {self.starts_on}")
+        if self.granted and self.pending:
+            raise FactsError("a waiver cannot be both granted and awaiting a decision")
 
     def counts_on(self, rules: RuleSet, day: datetime.date) -> bool:
         """Whether this waiver makes the member count as paid on ``day`` under ``rules``."""

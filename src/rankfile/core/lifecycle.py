@@ -85,6 +85,11 @@ class LifecycleError(ValueError):
     """An event that cannot follow the member's current status."""
 
 
+def allowed_events(current: str | None) -> frozenset[str]:
+    """The events that may follow ``current`` (a status, or None for no record yet)."""
+    return _ALLOWED[current]
+
+
 def next_status(current: str | None, event: str) -> str:
     """The status after ``event``, or LifecycleError naming why it cannot happen."""
     if event not in EVENT_KINDS:

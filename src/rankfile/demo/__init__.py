@@ -11,7 +11,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
+
+from rankfile.members.table_statistics import analyze
 
 STEPS = [
     "rankfile.demo.members",
@@ -30,11 +33,22 @@ class DemoContext:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+# The apps whose tables the demo fills.
+LOADED_APPS = ("accounts", "audit", "members", "dues", "standing", "conventions")
+
+
 def load_demo(*, seed: int = 1917, members: int = 2500) -> DemoContext:
     context = DemoContext(rng=random.Random(seed), members=members)
     with transaction.atomic():
         for name in STEPS:
             importlib.import_module(name).load(context)
+        # The pages right after the demo must not wait for autovacuum to learn the tables.
+        tables = [
+            model._meta.db_table
+            for label in LOADED_APPS
+            for model in apps.get_app_config(label).get_models()
+        ]
+        transaction.on_commit(lambda: analyze(tables))
     return context
 
 

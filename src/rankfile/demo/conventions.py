@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from rankfile.accounts.models import User
 from rankfile.conventions.actions import (
     do_compute_apportionment,
     do_create_convention,
@@ -14,14 +13,15 @@ from rankfile.conventions.actions import (
 )
 from rankfile.conventions.elections import (
     credentials_roll,
+    do_record_election_result,
     do_seat_alternate,
     do_stand,
     ineligibility,
-    record_election_result,
 )
 from rankfile.conventions.models import DelegateElection
 from rankfile.core import lifecycle
-from rankfile.members.actions import do_appoint
+from rankfile.demo.members import give_login
+from rankfile.members.actions import do_appoint, do_update_member
 from rankfile.members.models import Member
 from rankfile.standing.models import SnapshotEntry
 
@@ -33,8 +33,6 @@ OPEN_BRANCHES = ("Harbour City", "Oakhurst")  # left open, so the demo members c
 
 
 def load(context: DemoContext) -> None:
-    from rankfile.demo import DEMO_PASSWORD
-
     # The credentials roll: the snapshot of every member's standing that the standing step
     # froze, by the adopted rules, at the convention's cut-off; the convention's dates follow.
     snapshot = context.data["credentials_snapshot"]
@@ -47,12 +45,15 @@ def load(context: DemoContext) -> None:
         .first()
     )
     assert member is not None
-    member.first_name, member.last_name = "Ines", "Marchetti"
-    member.email = CREDENTIALS_EMAIL
-    member.user = User.objects.create_user(
-        CREDENTIALS_EMAIL, DEMO_PASSWORD, display_name="Ines Marchetti"
+    member = do_update_member(
+        None,
+        member,
+        first_name="Ines",
+        last_name="Marchetti",
+        email=CREDENTIALS_EMAIL,
+        reason="Demo login",
     )
-    member.save(update_fields=["first_name", "last_name", "email", "user"])
+    give_login(member, CREDENTIALS_EMAIL)
     do_appoint(
         None,
         member,
@@ -100,18 +101,21 @@ def load(context: DemoContext) -> None:
                 do_stand(None, election, candidate)
             continue
         chosen = [m for m in pool if ineligibility(election, m) is None]
-        record_election_result(
+        if not chosen:
+            continue  # no one eligible stood (a small demo): the election stays open
+        do_record_election_result(
+            committee,
             election,
             chosen[: election.delegates],
             chosen[election.delegates : election.delegates + election.alternates],
             "Branch meeting, 14 November 2026, hand count",
-            actor=committee,
         )
     # One delegate fell ill: the first alternate of the largest branch takes the seat.
-    biggest = max(
-        (entry for entry in credentials_roll(convention) if entry.result and entry.alternates),
-        key=lambda entry: entry.election.delegates,
-    )
-    do_seat_alternate(
-        committee, biggest.delegates[0], reason="Ill on the opening day (doctor's note)"
-    )
+    with_alternates = [
+        entry for entry in credentials_roll(convention) if entry.result and entry.alternates
+    ]
+    if with_alternates:
+        biggest = max(with_alternates, key=lambda entry: entry.election.delegates)
+        do_seat_alternate(
+            committee, biggest.delegates[0], reason="Ill on the opening day (doctor's note)"
+        )

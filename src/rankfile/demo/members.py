@@ -6,7 +6,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from rankfile.accounts.models import User
-from rankfile.audit.actions import append_event
+from rankfile.audit.actions import append_event, append_events
 from rankfile.core import lifecycle
 from rankfile.members.actions import (
     do_appoint,
@@ -73,12 +73,11 @@ LOGINS = [
     ("appeals body", "Victor", "Ingleby", "Elmstead", "appeals@demo.rankfile.org"),
 ]
 START = datetime.date(2019, 1, 7)
+ADMITTED = "Admitted (demo history)"
 END = datetime.date(2026, 6, 30)
 
 
 def load(context: DemoContext) -> None:
-    from rankfile.demo import DEMO_PASSWORD
-
     rng = context.rng
     do_configure_organization(None, name=ORGANIZATION, member_number_prefix="WDL")
     national = do_create_branch(None, name="National", slug="national", founded_on=START)
@@ -127,33 +126,29 @@ def load(context: DemoContext) -> None:
         member.joined_on = START + datetime.timedelta(days=30 * offset)
         login_members.append(member)
     Member.objects.bulk_create(people, batch_size=1000)
-    saved = {m.member_number: m for m in Member.objects.all()}
     MemberEvent.objects.bulk_create(
         [
-            MemberEvent(
-                member=saved[m.member_number],
-                kind=lifecycle.ADMITTED,
-                on=m.joined_on,
-                reason="Admitted (demo history)",
-            )
+            MemberEvent(member=m, kind=lifecycle.ADMITTED, on=m.joined_on, reason=ADMITTED)
             for m in people
         ],
         batch_size=2000,
     )
-    append_event(
-        actor=None,
-        action="member.import",
-        reason="Demo organization loaded",
-        payload={"created": len(people), "source": "rankfile demo"},
+    # Written in bulk for speed, each member on the record as do_add_member records it.
+    append_events(
+        {
+            "actor": None,
+            "action": "member.add",
+            "target": m,
+            "member": m,
+            "branch": m.branch,
+            "reason": ADMITTED,
+            "payload": {"member_number": m.member_number, "status": m.status},
+        }
+        for m in people
     )
 
     for (_role, _first, _last, _branch, email), member in zip(LOGINS, login_members, strict=True):
-        user = User.objects.create_user(
-            email, DEMO_PASSWORD, display_name=f"{member.first_name} {member.last_name}"
-        )
-        saved_member = saved[member.member_number]
-        saved_member.user = user
-        saved_member.save(update_fields=["user"])
+        give_login(member, email)
         context.logins.append((_role, email))
     admin_user = User.objects.get(email="admin@demo.rankfile.org")
     admin_user.is_staff = admin_user.is_superuser = True  # the back office (Django admin)
@@ -265,6 +260,26 @@ def load(context: DemoContext) -> None:
                 reason="Letter of resignation received",
             )
     context.data["branches"] = branches
+
+
+def give_login(member: Member, email: str) -> User:
+    """A demo login for a member, on the record as the invitation that gives members their
+    account (do_invite_member) records it; the demo sets the password instead of mailing a
+    link."""
+    from rankfile.demo import DEMO_PASSWORD
+
+    user = User.objects.create_user(email, DEMO_PASSWORD, display_name=member.full_name)
+    member.user = user
+    member.save(update_fields=["user"])
+    append_event(
+        actor=None,
+        action="member.invite",
+        target=member,
+        member=member,
+        branch=member.branch,
+        payload={"account": "created"},
+    )
+    return user
 
 
 def _slug(name: str) -> str:

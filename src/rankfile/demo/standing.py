@@ -4,33 +4,36 @@ Dues plans, three years of monthly payments with realistic gaps (late payers, me
 stopped, some who came back), members on checkoff, a few hardship waivers, two adopted
 versions of the rule set, a published snapshot, and a history in which one officer's dues
 inquiries all went to one branch — so the equal-treatment report has a disparity to flag.
-Rows are written in bulk; rule sets, snapshot and enforcement go through their actions.
+Rows are written in bulk, each with the event its action appends; plans, rule sets,
+snapshot and enforcement go through their actions.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from rankfile.accounts.models import User
-from rankfile.audit.actions import append_event
+from rankfile.audit.actions import append_events
 from rankfile.core import lifecycle
 from rankfile.core.dates import add_months
+from rankfile.dues.actions import do_create_plan, do_set_payment_instructions
 from rankfile.dues.models import (
     CheckoffAuthorization,
-    DuesPlan,
     MemberPlan,
     Payment,
     Waiver,
 )
+from rankfile.examples import RULES_DIR
 from rankfile.members.models import Branch, Member
 from rankfile.standing.bulk import evaluate
 from rankfile.standing.enforcement import do_record_enforcement
 from rankfile.standing.rulesets import do_adopt_rules, find_version, rules_of
-from rankfile.standing.snapshots import create_snapshot, do_publish_snapshot
+from rankfile.standing.snapshots import do_create_snapshot, do_publish_snapshot
 
 if TYPE_CHECKING:
     from rankfile.demo import DemoContext
@@ -43,17 +46,93 @@ def _month_end(first: datetime.date) -> datetime.date:
     return add_months(first, 1, "clamp") - datetime.timedelta(days=1)
 
 
+# The dues history is written in bulk for speed, each row on the record with the event its
+# action appends (dues.actions, dues.checkoff, dues.waivers), from the system.
+
+
+def _on_the_record(action: str, target: Any, member: Member, **payload: Any) -> dict[str, Any]:
+    return {
+        "actor": None,
+        "action": action,
+        "target": target,
+        "member": member,
+        "branch": member.branch,
+        "payload": payload,
+    }
+
+
+def _plan_set(plan: MemberPlan) -> dict[str, Any]:
+    return _on_the_record(
+        "dues.plan.set",
+        plan,
+        plan.member,
+        plan=plan.plan.slug,
+        starts_on=plan.starts_on.isoformat(),
+    )
+
+
+def _payment_recorded(payment: Payment) -> dict[str, Any]:
+    return _on_the_record(
+        "dues.payment.record",
+        payment,
+        payment.member,
+        covers_from=payment.covers_from.isoformat(),
+        covers_through=payment.covers_through.isoformat(),
+        amount=str(payment.amount),
+        currency=payment.currency,
+        method=payment.method,
+    )
+
+
+def _checkoff_authorized(checkoff: CheckoffAuthorization) -> dict[str, Any]:
+    return _on_the_record(
+        "dues.checkoff.authorize",
+        checkoff,
+        checkoff.member,
+        kind=checkoff.kind,
+        started_on=checkoff.started_on.isoformat(),
+        employer=checkoff.employer_name,
+    )
+
+
+def _waiver_events(waiver: Waiver) -> list[dict[str, Any]]:
+    dates = {"starts_on": waiver.starts_on.isoformat(), "ends_on": waiver.ends_on.isoformat()}
+    events = [
+        _on_the_record("dues.waiver.request", waiver, waiver.member, **dates, self_service=False)
+    ]
+    if waiver.status != "requested":
+        events.append(
+            _on_the_record(
+                f"dues.waiver.{'grant' if waiver.status == 'granted' else 'refuse'}",
+                waiver,
+                waiver.member,
+                **dates,
+                status=waiver.status,
+            )
+        )
+    return events
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(12), timezone.get_current_timezone())
+
+
 def load(context: DemoContext) -> None:
-    from pathlib import Path
 
     rng = context.rng
     today = timezone.localdate()
     start = datetime.date(today.year - 3, today.month, 1)
-    standard = DuesPlan.objects.create(
-        name="Standard monthly dues", slug="standard", kind="flat", amount=Decimal("20.00")
+    standard = do_create_plan(
+        None, name="Standard monthly dues", slug="standard", kind="flat", amount=Decimal("20.00")
     )
-    reduced = DuesPlan.objects.create(
-        name="Reduced (low income)", slug="reduced", kind="flat", amount=Decimal("5.00")
+    reduced = do_create_plan(
+        None, name="Reduced (low income)", slug="reduced", kind="flat", amount=Decimal("5.00")
+    )
+    do_set_payment_instructions(
+        None,
+        instructions="Bank transfer to Workers' Democratic League, account 00-11-22 334455, "
+        "with your member number as the reference; or cash or card at any branch meeting.",
+        url="",
     )
     members = list(
         Member.objects.filter(status=lifecycle.MEMBER).select_related("branch").order_by("pk")
@@ -107,7 +186,9 @@ def load(context: DemoContext) -> None:
                         if on_checkoff
                         else rng.choice(["card", "bank", "cash"]),
                         received_on=min(received, today),
-                        recorded_at=now,
+                        # Recorded the day it came in, as a treasurer would: the
+                        # equal-treatment report judges officers on what was recorded then.
+                        recorded_at=min(now, _noon(min(received, today))),
                     )
                 )
             month = add_months(month, 1, "clamp")
@@ -138,16 +219,17 @@ def load(context: DemoContext) -> None:
     Payment.objects.bulk_create(payments, batch_size=2000)
     CheckoffAuthorization.objects.bulk_create(checkoffs, batch_size=2000)
     Waiver.objects.bulk_create(waivers, batch_size=2000)
-    append_event(
-        actor=None,
-        action="dues.import",
-        reason="Demo dues history loaded",
-        payload={"payments": len(payments), "checkoffs": len(checkoffs), "waivers": len(waivers)},
+    append_events(
+        itertools.chain(
+            map(_plan_set, plans),
+            map(_payment_recorded, payments),
+            map(_checkoff_authorized, checkoffs),
+            itertools.chain.from_iterable(map(_waiver_events, waivers)),
+        )
     )
 
     # Two versions of the rules: the second shortens the grace period.
-    root = Path(__file__).resolve().parents[3] / "examples" / "rules"
-    text = (root / RULES_FILE).read_text(encoding="utf-8")
+    text = (RULES_DIR / RULES_FILE).read_text(encoding="utf-8")
     text = text.replace("effective_on = 2024-01-01", f"effective_on = {start.isoformat()}")
     first_version = do_adopt_rules(
         None, text=text, decision="National Convention, resolution on membership standards"
@@ -163,7 +245,7 @@ def load(context: DemoContext) -> None:
     # A credentials roll for the convention, published.
     admin = User.objects.get(email="admin@demo.rankfile.org")
     cutoff = add_months(today.replace(day=1), -1, "clamp")
-    snapshot = create_snapshot(admin, cutoff, "National convention credentials roll")
+    snapshot = do_create_snapshot(admin, cutoff, "National convention credentials roll")
     do_publish_snapshot(admin, snapshot)
     context.data["credentials_snapshot"] = snapshot
 

@@ -34,7 +34,7 @@ from rankfile.dues.models import (
 )
 from rankfile.dues.periods import parse_amount
 from rankfile.members.access import require, viewer_for
-from rankfile.members.models import Member
+from rankfile.members.models import Member, Organization
 
 
 def require_everywhere(actor: Any, capability: str) -> None:
@@ -179,6 +179,30 @@ def do_set_plan(
         payload={"plan": plan.slug, "starts_on": starts_on.isoformat()},
     )
     return member_plan
+
+
+@transaction.atomic
+def do_set_payment_instructions(actor: Any, *, instructions: str, url: str) -> Organization:
+    """Say how members pay dues (shown with what they owe); the treasurer's office over the
+    whole organization."""
+    require_everywhere(actor, "dues.record")
+    organization = Organization.current()
+    if organization.pk is None:
+        raise ValidationError("Configure the organization first.")
+    organization.dues_instructions = instructions.strip()
+    organization.dues_payment_url = url.strip()
+    organization.full_clean()
+    organization.save(update_fields=["dues_instructions", "dues_payment_url"])
+    append_event(
+        actor=actor,
+        action="dues.instructions.set",
+        target=organization,
+        payload={
+            "instructions": organization.dues_instructions,
+            "url": organization.dues_payment_url,
+        },
+    )
+    return organization
 
 
 def plan_on(member: Member, on: datetime.date) -> MemberPlan | None:

@@ -48,6 +48,7 @@ from rankfile.dues.models import (
 )
 from rankfile.dues.periods import CENT, expected_amount
 from rankfile.members.models import Member
+from rankfile.members.table_statistics import refresh_table_statistics
 
 BATCH_ROWS = 5000
 ProgressCallback = Callable[[int], None]
@@ -519,6 +520,9 @@ def _run(
             _import(kind, stream, actor, summary, employer.strip(), progress)
             if dry_run:
                 raise _DryRun
+            refresh_table_statistics(
+                [Payment, RemittanceException], summary.payments_created + summary.exceptions
+            )
     except _DryRun:
         summary.batch_id = None
     return summary

@@ -63,13 +63,6 @@ def expected_amount(
     return (amount * months).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def add_months(on: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it has no such day."""
-    index = on.year * 12 + on.month - 1 + months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(on.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def parse_amount(text: str) -> Decimal:
     """A non-negative amount with at most two decimals ("12", "12.5", "12.50"); a comma as
     thousands separator is not accepted (ambiguous across countries). Raises ValueError."""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rankfile.dues import views
+from rankfile.dues import views, views_treasury
 
 app_name = "dues"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("payments/<int:payment_id>/reverse/", views.reverse_payment, name="reverse_payment"),
     path("checkoffs/<int:checkoff_id>/end/", views.end_checkoff, name="end_checkoff"),
     path("waivers/<int:waiver_id>/decide/", views.decide_waiver, name="decide_waiver"),
+    path("plans/", views_treasury.plans, name="plans"),
+    path("plans/new/", views_treasury.create_plan, name="create_plan"),
+    path("plans/how-to-pay/", views_treasury.set_instructions, name="set_instructions"),
+    path("waivers/", views_treasury.waiver_queue, name="waivers"),
     path("import/", views.import_file, name="import"),
     path("import/<int:staged_id>/apply/", views.apply_import, name="apply_import"),
     path("exceptions/", views.exceptions, name="exceptions"),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rankfile.dues import actions, forms
@@ -25,10 +26,13 @@ from rankfile.dues.models import (
     RemittanceException,
     StagedImport,
     Waiver,
+    WaiverStatus,
 )
-from rankfile.dues.waivers import can_see_waiver_reasons, do_decide_waiver, do_request_waiver
+from rankfile.dues.owed import dues_owed, how_to_pay, paid_through_on
+from rankfile.dues.waivers import can_see_waiver_reasons, do_request_waiver
 from rankfile.members.access import access_member, viewer_for
 from rankfile.members.models import Member
+from rankfile.standing.waivers import do_decide_waiver
 from rankfile.web.forms import show_errors
 
 
@@ -65,7 +69,18 @@ def mine(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your waiver request was sent to the treasurer.")
             return redirect("dues:mine")
-    context = _dues_of(member) | {"waiver_form": form, "show_reasons": True}
+    today = timezone.localdate()
+    context = _dues_of(member) | {
+        "waiver_form": form,
+        "show_reasons": True,
+        "is_self": True,
+        "owed": dues_owed(member, today, paid_through_on(member, today)),
+        "how_to_pay": how_to_pay(),
+        # A request awaiting a decision takes the place of the form: one at a time.
+        "pending": Waiver.objects.filter(member=member, status=WaiverStatus.REQUESTED)
+        .order_by("-requested_on", "-pk")
+        .first(),
+    }
     return render(request, "dues/mine.html", context, status=400 if form.errors else 200)
 
 

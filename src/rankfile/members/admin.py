@@ -1,29 +1,27 @@
-"""The back office. Changes made here go through the same actions where it matters: lifecycle
-events and offices are read-only here so that every change is on the record."""
+"""The back office shows the organization, branches, members and offices read-only: every
+change goes through the actions (see rankfile.audit.backoffice), so that it is on the record."""
 
 from django.contrib import admin
 
+from rankfile.audit.backoffice import ReadOnlyAdmin, ReadOnlyInline
 from rankfile.members.models import Branch, Member, MemberEvent, Office, Organization
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ReadOnlyAdmin):
     list_display = ["name", "short_name"]
 
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
+class BranchAdmin(ReadOnlyAdmin):
     list_display = ["name", "slug", "parent", "founded_on", "dissolved_on"]
     search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ("name",)}
 
 
-class MemberEventInline(admin.TabularInline):
+class MemberEventInline(ReadOnlyInline):
     model = MemberEvent
-    extra = 0
-    can_delete = False
     fk_name = "member"
-    readonly_fields = [
+    fields = [
         "kind",
         "on",
         "reason",
@@ -34,26 +32,16 @@ class MemberEventInline(admin.TabularInline):
         "recorded_at",
     ]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ReadOnlyAdmin):
     list_display = ["member_number", "last_name", "first_name", "branch", "status", "joined_on"]
     list_filter = ["status", "branch"]
     search_fields = ["member_number", "last_name", "first_name", "email"]
-    readonly_fields = ["status", "branch", "joined_on", "created_at"]
-    raw_id_fields = ["user"]
     inlines = [MemberEventInline]
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(ReadOnlyAdmin):
     list_display = ["member", "role", "branch", "started_on", "ended_on"]
     list_filter = ["role"]
-    raw_id_fields = ["member"]
-    readonly_fields = ["member", "role", "branch", "started_on", "ended_on"]
-
-    def has_add_permission(self, request):
-        return False

@@ -65,7 +65,7 @@ class MemberExport:
             yield cells
 
 
-def prepare_export(actor: Any) -> MemberExport:
+def do_export_members(actor: Any) -> MemberExport:
     """The export ``actor`` may make (None: the administrator at the command line, who
     sees everything), recorded in the audit log before the first row is written."""
     if actor is None:

@@ -34,6 +34,19 @@ class DirectoryFilterForm(Form):
 
 class RecordEventForm(Form):
     kind = forms.ChoiceField(label="What happened", choices=OFFICER_EVENTS)
+
+    def __init__(self, *args: Any, status: str | None = None, **kwargs: Any) -> None:
+        """Only the changes ``status`` allows are offered, and none is chosen in advance."""
+        super().__init__(*args, **kwargs)
+        allowed = lifecycle.allowed_events(status)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "Choose…")] + [c for c in OFFICER_EVENTS if c[0] in allowed]
+        where = f"a member whose status is {status}" if status else "someone with no record yet"
+        kind.error_messages["invalid_choice"] = (
+            f"“%(value)s” cannot be recorded for {where}: choose one of the changes offered."
+        )
+
     on = forms.DateField(
         label="On", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )

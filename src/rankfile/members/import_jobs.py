@@ -40,11 +40,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from rankfile.members.csvfile import FileFacts, UnreadableFile, inspect_chunks
-from rankfile.members.import_writing import refresh_statistics
 from rankfile.members.importing import (
     FileSource,
     ImportPlan,
-    apply_import,
+    do_apply_import,
     import_scope,
     plan_import,
 )
@@ -333,7 +332,7 @@ def apply_job(job_id: int) -> None:
                 if source is None:
                     plan = None
                 else:
-                    plan = apply_import(
+                    plan = do_apply_import(
                         source, file_name=job.file_name, actor=job.created_by, progress=progress
                     )
                 _record_outcome(job, plan)
@@ -350,8 +349,6 @@ def apply_job(job_id: int) -> None:
             progress.close()
         job.refresh_from_db()
         _clean_up(job)
-        if job.status == ImportJob.DONE:
-            refresh_statistics(job.processed)
 
 
 def _clean_up(job: ImportJob) -> None:

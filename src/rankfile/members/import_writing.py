@@ -3,7 +3,7 @@
 The rows go in with one prepared INSERT (or UPDATE) executed for each batch of values,
 because Django's bulk_create spends most of its time building SQL for each value. Table and
 column names come from the models; values are adapted by the connection. Called only by
-`importing.apply_import`, inside its transaction, for each checked batch.
+`importing.do_apply_import`, inside its transaction, for each checked batch.
 """
 
 from __future__ import annotations
@@ -167,22 +167,3 @@ def write_rows(
                 )
         _update(Member, _UPDATED_FIELDS, values)
         _insert(MemberEvent, _EVENT_FIELDS, events)
-
-
-# From this many rows written, refresh SQLite's table statistics after the import.
-ANALYZE_FROM_ROWS = 1000
-
-
-def refresh_statistics(rows_written: int) -> None:
-    """Let SQLite's planner know the table's new shape after a big import.
-
-    Without statistics SQLite picks the `status` index for the directory's "current members
-    or my branches" filter and then sorts tens of thousands of rows (~90 ms for page 1 of
-    100,000 members, against ~2 ms when it walks the name index). ANALYZE of the members
-    table takes well under a second. PostgreSQL's autovacuum does this by itself.
-    """
-    if connection.vendor != "sqlite" or rows_written < ANALYZE_FROM_ROWS:
-        return
-    table = connection.ops.quote_name(Member._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")

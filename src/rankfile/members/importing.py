@@ -42,8 +42,9 @@ from rankfile.members.csvfile import (
     read_rows,
     sniff_delimiter,
 )
-from rankfile.members.import_writing import refresh_statistics, write_rows
-from rankfile.members.models import Branch, Member
+from rankfile.members.import_writing import write_rows
+from rankfile.members.models import Branch, Member, MemberEvent
+from rankfile.members.table_statistics import refresh_table_statistics
 
 # progress(stage, done, total): stage is "checking" (rows read) or "writing" (rows written)
 Progress = Callable[[str, int, int], None]
@@ -221,7 +222,7 @@ def import_scope(actor: Any) -> Scope:
     return viewer.scope("member.import")
 
 
-def apply_import(
+def do_apply_import(
     source: bytes | FileSource,
     *,
     file_name: str,
@@ -253,10 +254,10 @@ def apply_import(
                 reason=f"Import of {file_name}",
                 payload={"file_name": file_name, "sha256": plan.sha256, **plan.counts()},
             )
+            counts = plan.counts()
+            refresh_table_statistics([Member, MemberEvent], counts["created"] + counts["updated"])
     except ImportFailed as failure:
         return failure.plan
-    if not transaction.get_connection().in_atomic_block:
-        refresh_statistics(plan.counts()["created"] + plan.counts()["updated"])
     return plan
 
 

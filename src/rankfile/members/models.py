@@ -41,6 +41,17 @@ class Organization(models.Model):
         default=default_directory_fields,
         help_text="Fields of other members that every member may see in the directory.",
     )
+    # How members pay dues, as the treasurer's office says it (dues/owed.py shows it with
+    # what a member owes, on the standing and dues pages and in arrears notices).
+    dues_instructions = models.TextField(
+        "how to pay dues",
+        blank=True,
+        max_length=2000,
+        help_text="E.g. the bank account and the reference to give, or where to pay in person.",
+    )
+    dues_payment_url = models.URLField(
+        "payment page", blank=True, help_text="A page where members pay dues online."
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -75,7 +75,7 @@ def _render_member_page(
     if full:
         context["events"] = member.events.select_related("from_branch", "to_branch", "recorded_by")
     if can_manage:
-        context["event_form"] = event_form or RecordEventForm(prefix="event")
+        context["event_form"] = event_form or RecordEventForm(prefix="event", status=member.status)
         context["contact_form"] = contact_form or ContactForm(instance=member, prefix="contact")
     return render(request, "members/member.html", context, status=status)
 
@@ -89,7 +89,7 @@ def member_page(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_POST
 def record_event(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id, "member.manage")
-    form = RecordEventForm(request.POST, prefix="event")
+    form = RecordEventForm(request.POST, prefix="event", status=member.status)
     if form.is_valid():
         try:
             actions.do_record_member_event(

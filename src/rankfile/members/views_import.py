@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from rankfile.members import import_jobs
 from rankfile.members.access import viewer_for
-from rankfile.members.exporting import csv_lines, prepare_export
+from rankfile.members.exporting import csv_lines, do_export_members
 from rankfile.members.models import ImportJob, ImportPlanEntry
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -154,7 +154,7 @@ def _expire_old_uploads() -> None:
 @login_required
 def export(request: HttpRequest) -> StreamingHttpResponse:
     # Whoever may open the directory may download it: the same members, the same cells.
-    members = prepare_export(request.user)
+    members = do_export_members(request.user)
     response = StreamingHttpResponse(
         csv_lines(members.records()), content_type="text/csv; charset=utf-8"
     )

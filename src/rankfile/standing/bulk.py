@@ -66,12 +66,13 @@ SELECT m.id AS id, m.member_number AS member_number,
      AND e.kind <> 'transferred' AND e."on" <= %(d)s
      ORDER BY e."on" DESC, e.id DESC LIMIT 1) AS last_kind,
   (SELECT p.covers_through FROM dues_payment p WHERE p.member_id = m.id
-     AND p.reverses_id IS NULL AND p.received_on <= %(d)s
-     AND p.id NOT IN (SELECT r.reverses_id FROM dues_payment r WHERE r.reverses_id IS NOT NULL)
+     AND p.reverses_id IS NULL AND p.received_on <= %(d)s{paid_recorded}
+     AND p.id NOT IN (SELECT r.reverses_id FROM dues_payment r WHERE r.reverses_id IS NOT NULL{reversal_recorded})
      ORDER BY p.covers_through DESC LIMIT 1) AS paid_through,
   COALESCE(c.checkoff_runs, 0) AS checkoff_runs, c.checkoff_ended AS checkoff_ended,
   COALESCE(w.waiver_counts, 0) AS waiver_counts,
   COALESCE(w.waiver_not_granted, 0) AS waiver_not_granted,
+  COALESCE(w.waiver_pending, 0) AS waiver_pending,
   COALESCE(w.waiver_running, 0) AS waiver_running, w.waiver_ended AS waiver_ended,
   lt.lifetime_since AS lifetime_since
 FROM members_member m
@@ -91,6 +92,8 @@ LEFT JOIN (
         AND w.starts_on >= %(waiver_earliest)s THEN 1 ELSE 0 END) AS waiver_counts,
     MAX(CASE WHEN w.status <> 'granted' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
         THEN 1 ELSE 0 END) AS waiver_not_granted,
+    MAX(CASE WHEN w.status = 'requested' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
+        THEN 1 ELSE 0 END) AS waiver_pending,
     MAX(CASE WHEN w.status = 'granted' AND w.starts_on <= %(d)s AND w.ends_on >= %(d)s
         THEN 1 ELSE 0 END) AS waiver_running,
     MAX(CASE WHEN w.status = 'granted' AND w.ends_on < %(d)s THEN w.ends_on END) AS waiver_ended
@@ -105,7 +108,7 @@ LEFT JOIN (
 
 COLUMNS = (
     "id member_number branch_on joined status last_kind paid_through checkoff_runs "
-    "checkoff_ended waiver_counts waiver_not_granted waiver_running waiver_ended lifetime_since "
+    "checkoff_ended waiver_counts waiver_not_granted waiver_pending waiver_running waiver_ended lifetime_since "
     "has_events"
 ).split()
 # Whether the member has lifecycle events at all: looked up only when none is dated on or
@@ -116,6 +119,16 @@ HAS_EVENTS = (
 )
 
 
+def _on_roll() -> str:
+    """SQL over the facts row ``f``: a member on the date (joined by then, and their status
+    then is member), whatever the length of membership the rules ask for standing."""
+    to_member = ", ".join(f"'{kind}'" for kind in _TO_MEMBER)
+    return (
+        f"(CASE WHEN {HAS_EVENTS} > 0 THEN f.last_kind IN ({to_member}) "
+        f"ELSE f.status = '{lifecycle.MEMBER}' END) AND f.joined <= %(d)s"
+    )
+
+
 def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, str, dict[str, Any]]:
     """(membership, dues and activity conditions, parameters) as SQL over the facts row ``f``."""
     params: dict[str, Any] = {
@@ -123,11 +136,7 @@ def _conditions(rules: RuleSet, as_of: datetime.date) -> tuple[str, str, str, di
         "waiver_earliest": cutoffs.waiver_earliest_start(rules, as_of) or EARLIEST,
         "joined_cutoff": cutoffs.joined_cutoff_date(rules, as_of),
     }
-    to_member = ", ".join(f"'{kind}'" for kind in _TO_MEMBER)
-    membership = (
-        f"(CASE WHEN {HAS_EVENTS} > 0 THEN f.last_kind IN ({to_member}) "
-        f"ELSE f.status = '{lifecycle.MEMBER}' END) AND f.joined <= %(d)s"
-    )
+    membership = _on_roll()
     if rules.min_days_before_cutoff:
         membership += " AND f.joined <= %(joined_cutoff)s"
     activity = "1 = 1"
@@ -156,6 +165,7 @@ class MemberStanding:
     branch_id: int
     in_good_standing: bool
     is_member: bool  # the membership criteria pass (status on the date, length of membership)
+    on_roll: bool  # a member on the date (status then), whatever the length of membership
     dues_counted_as_paid: bool
     paid_through: datetime.date | None
     suspended: bool
@@ -168,19 +178,38 @@ def _date(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value)[:10])
 
 
+def _ids(values: Collection[int]) -> str:
+    return ", ".join(str(v) for v in sorted(int(v) for v in values) or [0])
+
+
 def evaluate(
-    rules: RuleSet, as_of: datetime.date, *, branch_ids: Collection[int] | None = None
+    rules: RuleSet,
+    as_of: datetime.date,
+    *,
+    branch_ids: Collection[int] | None = None,
+    member_ids: Collection[int] | None = None,
+    recorded_by: datetime.datetime | None = None,
 ) -> Iterator[MemberStanding]:
     """Every member's standing on ``as_of`` under ``rules``, in member-number order
-    (only those whose branch on that date is in ``branch_ids``, when given)."""
+    (only those whose branch on that date is in ``branch_ids``, and only ``member_ids``, when
+    given). With ``recorded_by``, the standing an officer could have known then: payments and
+    reversals recorded after that moment do not count."""
     membership, dues, activity, params = _conditions(rules, as_of)
-    where = ""
+    filters = []
     if branch_ids is not None:
-        ids = sorted(int(b) for b in branch_ids) or [0]
-        where = f"WHERE f.branch_on IN ({', '.join(str(b) for b in ids)})"
+        filters.append(f"f.branch_on IN ({_ids(branch_ids)})")
+    if member_ids is not None:
+        filters.append(f"f.id IN ({_ids(member_ids)})")
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    facts_sql = FACTS_SQL.replace("{paid_recorded}", "").replace("{reversal_recorded}", "")
+    if recorded_by is not None:
+        params["recorded_by"] = connection.ops.adapt_datetimefield_value(recorded_by)
+        facts_sql = FACTS_SQL.replace(
+            "{paid_recorded}", " AND p.recorded_at <= %(recorded_by)s"
+        ).replace("{reversal_recorded}", " AND r.recorded_at <= %(recorded_by)s")
     # Only constants of our own and integer ids are formatted in; dates are bound parameters.
-    outer = "SELECT f.*, {} AS has_events, CASE WHEN {} THEN 1 ELSE 0 END AS member_ok, CASE WHEN {} THEN 1 ELSE 0 END AS dues_ok, CASE WHEN {} THEN 1 ELSE 0 END AS activity_ok FROM ({}) f {} ORDER BY f.member_number"
-    sql = outer.format(HAS_EVENTS, membership, dues, activity, FACTS_SQL, where)
+    outer = "SELECT f.*, {} AS has_events, CASE WHEN {} THEN 1 ELSE 0 END AS on_roll, CASE WHEN {} THEN 1 ELSE 0 END AS member_ok, CASE WHEN {} THEN 1 ELSE 0 END AS dues_ok, CASE WHEN {} THEN 1 ELSE 0 END AS activity_ok FROM ({}) f {} ORDER BY f.member_number"
+    sql = outer.format(HAS_EVENTS, _on_roll(), membership, dues, activity, facts_sql, where)
     suspension = cutoffs.suspension_cutoff_date(rules, as_of)
     with connection.cursor() as cursor:
         postgres = connection.vendor == "postgresql"
@@ -211,6 +240,7 @@ def _standing(
         branch_id=row[2],
         in_good_standing=good,
         is_member=member_ok,
+        on_roll=bool(row[-4]),
         dues_counted_as_paid=dues_ok,
         paid_through=through,
         suspended=suspended,
@@ -233,7 +263,9 @@ def reasons(f: dict[str, Any], rules: RuleSet, as_of: datetime.date, *, dues_ok:
     checkoff_ended = _date(f["checkoff_ended"])
     waiver_ended = _date(f["waiver_ended"])
     waivers = []
-    if f["waiver_not_granted"]:
+    if f["waiver_pending"]:
+        waivers.append(Waiver(as_of, as_of, granted=False, pending=True))
+    elif f["waiver_not_granted"]:
         waivers.append(Waiver(as_of, as_of, granted=False))
     elif f["waiver_running"]:
         waivers.append(Waiver(as_of, as_of, granted=True))

@@ -126,16 +126,40 @@ class KindReport:
         return [(f, format_p(f.p_value)) for f in self.report.findings]
 
 
+def _matched_when_acted(actions: Iterable[EnforcementAction]) -> set[int]:
+    """The members acted on whom the rules matched on the action's date, judged on the facts as
+    they were recorded by the end of that day (a payment recorded later, or received later,
+    does not make an inquiry made while the member was in arrears look unfounded)."""
+    by_day: dict[datetime.date, set[int]] = {}
+    for action in actions:
+        by_day.setdefault(action.on, set()).add(action.member_id)
+    matched: set[int] = set()
+    zone = timezone.get_current_timezone()
+    for day, member_ids in by_day.items():
+        try:
+            rules = rules_of(find_version(day))
+        except NoRulesInForce:
+            continue
+        end_of_day = datetime.datetime.combine(
+            day + datetime.timedelta(days=1), datetime.time(), zone
+        )
+        for row in evaluate(rules, day, member_ids=member_ids, recorded_by=end_of_day):
+            if row.is_member and not row.in_good_standing:
+                matched.add(row.member_id)
+    return matched
+
+
 def equal_treatment(start: datetime.date, end: datetime.date) -> list[KindReport]:
     """For each kind of action taken from ``start`` to ``end``: the members the rules matched
-    on ``end`` (members by status, out of good standing) against those acted on, per group."""
+    against those acted on, per group. A member acted on is judged on the date of the action,
+    on the facts recorded by then; everyone else on ``end``."""
     try:
         rules = rules_of(find_version(end))
     except NoRulesInForce:
         return []
     rows = list(evaluate(rules, end))
-    # Matched: members who are members, yet out of good standing (dues or activity).
-    matched = {r.member_id for r in rows if r.is_member and not r.in_good_standing}
+    # Matched on the report's date: members who are members, yet out of good standing.
+    matched_on_end = {r.member_id for r in rows if r.is_member and not r.in_good_standing}
     labels: dict[Hashable, dict[str, str]] = {r.member_id: {} for r in rows}
     for dimension, grouping in GROUPINGS.items():
         for member_id, label in grouping(rows).items():
@@ -148,10 +172,12 @@ def equal_treatment(start: datetime.date, end: datetime.date) -> list[KindReport
         taken = [a for a in actions if a.kind == kind]
         if not taken:
             continue
+        acted_on = {a.member_id for a in taken}
+        matched = (matched_on_end - acted_on) | _matched_when_acted(taken)
         report = equal_treatment_report(
             action=str(label),
             matched=matched,
-            acted_on={a.member_id for a in taken},
+            acted_on=acted_on,
             groups=labels,
             dimensions=list(GROUPINGS),
             verb=VERBS.get(EnforcementKind(kind), "acted on"),

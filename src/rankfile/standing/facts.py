@@ -65,7 +65,12 @@ def member_facts(member: Member) -> core.MemberFacts:
         .values_list("started_on", "ended_on")
     )
     waivers = tuple(
-        core.Waiver(starts, ends, granted=status == WaiverStatus.GRANTED)
+        core.Waiver(
+            starts,
+            ends,
+            granted=status == WaiverStatus.GRANTED,
+            pending=status == WaiverStatus.REQUESTED,
+        )
         for starts, ends, status in Waiver.objects.filter(member=member)
         .order_by()
         .values_list("starts_on", "ends_on", "status")

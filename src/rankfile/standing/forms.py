@@ -34,3 +34,49 @@ class EnforcementForm(Form):
 class SnapshotForm(Form):
     label = forms.CharField(max_length=200)
     as_of = forms.DateField(widget=forms.DateInput({"type": "date"}))
+
+
+class RulesProposalForm(Form):
+    text = forms.CharField(
+        widget=forms.Textarea({"rows": 18, "class": "mono", "spellcheck": "false"}),
+        required=False,
+        label="The rule file",
+        help_text="TOML, in the format of docs/rules.md; it starts as the rules in force.",
+    )
+    file = forms.FileField(required=False, label="Or upload a rule file", help_text=".toml")
+    decision = forms.CharField(
+        max_length=500,
+        required=False,
+        label="The decision that adopts them",
+        help_text="e.g. “Membership meeting of 2026-11-20, motion 4, carried 41–12”. Needed to adopt.",
+    )
+    effective_on = forms.DateField(
+        required=False,
+        label="In force from",
+        help_text="Empty: the file's rule_set.effective_on.",
+        widget=forms.DateInput({"type": "date"}),
+    )
+
+    compare_on = forms.DateField(
+        required=False,
+        label="Compare standing on",
+        help_text="Empty: the day they come into force, or today if that has passed.",
+        widget=forms.DateInput({"type": "date"}),
+    )
+
+    MAX_BYTES = 100_000
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError("A rule file is at most 100 KB.")
+            try:
+                data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", "The file is not UTF-8 text.")
+                return data
+        if not (data.get("text") or "").strip():
+            self.add_error("text", "Paste the rule file or upload one.")
+        return data

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from rankfile.audit.actions import append_event
 from rankfile.core import cutoffs, lifecycle
 from rankfile.core.standing import Determination, determine
+from rankfile.dues.owed import dues_owed, how_to_pay
 from rankfile.members.access import viewer_for
 from rankfile.members.models import Member, Organization
 from rankfile.standing.bulk import evaluate
@@ -87,6 +88,7 @@ def do_send_arrears_notices(
         )
     notices = members_to_notify(as_of, window_days)
     organization = Organization.current()
+    paying = how_to_pay()
     messages = []
     sent, without_email = [], []
     for notice in notices:
@@ -96,7 +98,13 @@ def do_send_arrears_notices(
         sent.append(notice.member.pk)
         body = render_to_string(
             "standing/arrears_notice.txt",
-            {"notice": notice, "organization": organization, "member": notice.member},
+            {
+                "notice": notice,
+                "organization": organization,
+                "member": notice.member,
+                "owed": dues_owed(notice.member, as_of, notice.determination.paid_through),
+                "how_to_pay": paying,
+            },
         )
         subject = (
             f"{organization.name}: your good standing"

@@ -62,21 +62,24 @@ def _require_enforce(actor: Any) -> None:
 
 
 @transaction.atomic
-def create_snapshot(
+def do_create_snapshot(
     actor: Any,
     as_of: datetime.date,
     label: str,
     *,
     version: RuleSetVersion | None = None,
 ) -> Snapshot:
-    """Freeze every member's standing on ``as_of`` under the rules in force then (or
-    ``version``); immutable once created, with the SHA-256 of its contents."""
+    """Freeze the standing of every member on the roll on ``as_of`` (their status then is
+    member) under the rules in force then (or ``version``); immutable once created, with the
+    SHA-256 of its contents."""
     _require_enforce(actor)
     if not label.strip():
         raise ValidationError({"label": "Give the snapshot a label (e.g. the convention)."})
     version = version or find_version(as_of)
     rules = rules_of(version)
-    rows = list(evaluate(rules, as_of))
+    # The roll is the members on that date: those who joined later or had left by then are
+    # not in it (and do not swell the "of N members").
+    rows = [r for r in evaluate(rules, as_of) if r.on_roll]
     digest = snapshot_digest(
         as_of,
         version.content_hash,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rankfile.standing import views
+from rankfile.standing import views, views_rules
 
 urlpatterns = [
     path("", views.my_standing, name="my_standing"),
@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("branches/<slug:slug>/", views.branch_standing, name="standing_branch"),
     path("rules/", views.rules_page, name="standing_rules"),
+    path("rules/adopt/", views_rules.adopt_rules, name="standing_adopt_rules"),
     path("snapshots/", views.snapshots, name="standing_snapshots"),
     path("snapshots/<int:snapshot_id>/", views.snapshot_page, name="standing_snapshot"),
     path(

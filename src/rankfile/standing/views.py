@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rankfile.core.rules import describe_rules, diff_rules
+from rankfile.dues.owed import dues_owed, how_to_pay
 from rankfile.members.access import access_branch, access_member, viewer_for
 from rankfile.members.models import Member
 from rankfile.standing import enforcement, notices
@@ -24,7 +25,7 @@ from rankfile.standing.facts import access_standing, determine_member
 from rankfile.standing.forms import AsOfForm, EnforcementForm, PeriodForm, SnapshotForm
 from rankfile.standing.models import RuleSetVersion, Snapshot
 from rankfile.standing.rulesets import NoRulesInForce, find_version, previous_version, rules_of
-from rankfile.standing.snapshots import counts_by_branch, create_snapshot, do_publish_snapshot
+from rankfile.standing.snapshots import counts_by_branch, do_create_snapshot, do_publish_snapshot
 
 PAGE_SIZE = 100
 
@@ -48,7 +49,9 @@ def _standing_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         context["no_rules"] = str(error)
     else:
         context["version"] = version
-        context["result"] = determine_member(member, as_of, version=version)
+        result = context["result"] = determine_member(member, as_of, version=version)
+        context["owed"] = dues_owed(member, as_of, result.paid_through)
+        context["how_to_pay"] = how_to_pay()
     if viewer.is_self(member) or viewer.can("appeals.review", member.branch_id):
         context["actions"] = enforcement.visible_enforcement(request.user, member)
     context["is_self"] = viewer.is_self(member)
@@ -137,7 +140,12 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     shown = in_force or (versions[0] if versions else None)
     if request.GET.get("version", "").isdigit():
         shown = get_object_or_404(RuleSetVersion, pk=int(request.GET["version"]))
-    context: dict[str, Any] = {"versions": versions, "in_force": in_force, "shown": shown}
+    context: dict[str, Any] = {
+        "versions": versions,
+        "in_force": in_force,
+        "shown": shown,
+        "can_adopt": viewer_for(request.user).can_everywhere("office.manage"),
+    }
     if shown is not None:
         rules = rules_of(shown)
         # The version, date and decision adopted are shown from the record, not the file.
@@ -159,7 +167,7 @@ def snapshots(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("Creating a snapshot needs an office over the organization.")
         if form.is_valid():
             try:
-                snapshot = create_snapshot(
+                snapshot = do_create_snapshot(
                     request.user, form.cleaned_data["as_of"], form.cleaned_data["label"]
                 )
             except NoRulesInForce as error:

@@ -8,15 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from rankfile.accounts.actions import do_create_api_token, do_revoke_api_token
 from rankfile.accounts.models import ApiToken
 from rankfile.core import lifecycle
+from rankfile.dues.owed import dues_owed, how_to_pay
 from rankfile.members.access import viewer_for
 from rankfile.members.actions import do_resign, do_update_member
 from rankfile.members.editing import EditConflict
 from rankfile.members.forms import ResignForm
 from rankfile.members.models import Member, Office
+from rankfile.standing.facts import determine_member
+from rankfile.standing.rulesets import NoRulesInForce
 from rankfile.web.forms import EditForm, Form, show_errors
 
 
@@ -25,6 +29,21 @@ class OwnContactForm(EditForm):
         model = Member
         fields = ["email", "phone", "address"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+def _my_standing(member: Member) -> dict[str, object]:
+    """The member's standing today and what they owe, for the home page."""
+    today = timezone.localdate()
+    try:
+        result = determine_member(member, today)
+    except NoRulesInForce:
+        return {}
+    return {
+        "standing": result,
+        "owed": dues_owed(member, today, result.paid_through),
+        "how_to_pay": how_to_pay(),
+        "is_self": True,
+    }
 
 
 @login_required
@@ -40,10 +59,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .order_by("role")
         )
         context["can_resign"] = member.status not in lifecycle.FORMER_STATUSES
+        context.update(_my_standing(member))
     context["offices"] = viewer.offices
     context["can_import"] = viewer.can("member.import")
     context["can_record_dues"] = viewer.can_everywhere("dues.record")
     context["can_view_standing"] = viewer.can("standing.view")
+    context["can_view_dues"] = viewer.can("dues.view")
+    context["can_decide_waivers"] = viewer.can("dues.record")
     return render(request, "web/dashboard.html", context)
 
 
