@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "rankfile.web",
     "rankfile.accounts",
     "rankfile.audit",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rankfile.web.middleware.RefuseControlCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +83,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rankfile.web.middleware.ContentSecurityPolicyMiddleware",
 ]
+
+# Background work (big imports) runs in a task worker: `rankfile db_worker`, started by
+# `rankfile serve` (docs/deployment.md). Tasks are rows in the database, so any app server
+# may enqueue them and any worker run them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Lock and progress files of import jobs on SQLite (one machine); PostgreSQL uses the database.
+RANKFILE_IMPORTS_DIR = env_str("RANKFILE_IMPORTS_DIR", str(PROJECT_DIR / "var" / "imports"))
 
 ROOT_URLCONF = "rankfile.urls"
 WSGI_APPLICATION = "rankfile.wsgi.application"

@@ -142,3 +142,29 @@ def test_every_member_reads_the_convention_pages_and_visitors_log_in(client, set
     response = client.get(reverse(page, args=args))
     assert response.status_code == 200
     assert "Ninth Convention" in response.content.decode()
+
+
+def test_a_second_save_of_the_same_convention_is_refused_with_what_changed(setting):
+    from django.test import Client
+
+    ada, cora = Client(), Client()
+    ada.force_login(setting.people.admin)
+    cora.force_login(setting.credentials)
+    edit = reverse("convention_edit", args=["ninth"])
+    forms = [c.get(edit).context["form"] for c in (ada, cora)]
+    ada_data, cora_data = (
+        {name: form[name].value() or "" for name in form.fields} for form in forms
+    )
+    assert ada.post(edit, ada_data | {"cutoff_on": "2026-09-15"}).status_code == 302
+    refused = cora.post(edit, cora_data | {"per": "12"})
+    assert refused.status_code == 400
+    text = " ".join(refused.context["form"].non_field_errors())
+    assert "Someone else saved the convention “Ninth Convention” after you opened" in text
+    assert "cutoff on changed from “2026-09-30” to “2026-09-15”" in text
+    convention = Convention.objects.get(slug="ninth")
+    assert str(convention.cutoff_on) == "2026-09-15" and convention.formula["per"] == 10
+    # The form now shows Ada's cut-off with Cora's ratio: saving again keeps both.
+    again = {name: value or "" for name, value in refused.context["form"].data.items()}
+    assert cora.post(edit, again).status_code == 302
+    convention.refresh_from_db()
+    assert str(convention.cutoff_on) == "2026-09-15" and convention.formula["per"] == 12

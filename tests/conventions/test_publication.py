@@ -184,3 +184,14 @@ def test_the_page_draws_an_accessible_chart_next_to_the_table(client, setting):
     assert svg.count("<rect") == 2 + 2 * 3  # legend + two bars per branch
     # East has the most members and the most delegates: both its bars are full length.
     assert svg.count('width="360"') == 2
+
+
+def test_a_branch_named_like_a_formula_is_downloaded_as_text(client, setting):
+    from rankfile.members.models import Branch
+
+    Branch.objects.filter(pk=setting.people.east.pk).update(name="+1+cmd|' /C calc'!A0")
+    table = do_compute_apportionment(setting.credentials, setting.convention, setting.snapshot)
+    do_publish_apportionment(setting.credentials, table)
+    client.force_login(setting.people.other)
+    response = client.get(reverse("convention_apportionment_csv", args=["ninth"]))
+    assert "\n'+1+cmd|' /C calc'!A0,33,3.3000,3,2\n" in response.content.decode()

@@ -169,6 +169,11 @@ def test_it_refuses_a_date_toml_itself_rejects_and_says_which_file():
         parse_rules('[rule_set]\nname = "x"\neffective_on = 2023-02-30\n', source_name="club.toml")
 
 
+def test_a_nul_in_a_rule_file_is_refused_with_its_line_and_column():
+    with pytest.raises(RulesError, match=r"club\.toml: .*'\\x00' \(at line 2, column 10\)"):
+        parse_rules('[rule_set]\nname = "x\x00"\n', source_name="club.toml")
+
+
 def test_it_names_the_file_it_cannot_read(tmp_path):
     with pytest.raises(RulesError, match="missing.toml: cannot read"):
         load_rules(tmp_path / "missing.toml")

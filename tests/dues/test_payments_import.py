@@ -126,3 +126,13 @@ def test_it_reads_utf8_with_or_without_a_byte_order_mark_and_latin1(people, data
     summary = load(data)
     assert summary.encoding == encoding and summary.payments_created == 3
     assert Payment.objects.filter(reference__in=["R1", "Caf\u00e9"]).count() == 1
+
+
+def test_a_control_character_in_a_payment_cell_is_refused_with_line_and_column(people):
+    bad = HEADER + "1005,2025-01-01,2025-01-31,20.00,cash,R\x071\n"
+    with pytest.raises(ImportRefused) as refused:
+        load(bad, people.treasurer)
+    assert refused.value.messages == [
+        "line 2, column 6 (reference): contains U+0007, a control character"
+    ]
+    assert not Payment.objects.exists()

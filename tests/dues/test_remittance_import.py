@@ -132,3 +132,13 @@ def test_the_treasurer_resolves_exceptions_by_recording_or_dismissing_them(on_pl
             record=False,
             note="x",
         )
+
+
+def test_a_nul_in_a_remittance_cell_is_refused_with_line_and_column(on_plan):
+    bad = "member_number,amount,period,reference\n1005,20,2025-03,ok\n1006,20,2025-03,R\x00\n"
+    with pytest.raises(ImportRefused) as refused:
+        load(bad)
+    assert refused.value.messages == [
+        "line 3, column 4 (reference): contains NUL (U+0000), a control character"
+    ]
+    assert not Payment.objects.exists() and not RemittanceException.objects.exists()

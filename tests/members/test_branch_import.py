@@ -56,6 +56,15 @@ def test_an_export_re_imports_unchanged(people):
     assert plan.unchanged == Branch.objects.count()
 
 
+def test_a_branch_named_like_a_formula_is_exported_as_text_and_re_imports(people):
+    Branch.objects.filter(pk=people.east.pk).update(name='=HYPERLINK("http://x")')
+    text = "".join(csv_lines(export_rows()))
+    assert "'=HYPERLINK" in text and "''=" not in text  # protected once
+    plan = plan_branches(text.encode())
+    assert plan.errors == [] and plan.create == []
+    assert plan.unchanged == Branch.objects.count()
+
+
 def test_only_those_who_manage_offices_everywhere_import_branches(people):
     with pytest.raises(PermissionDenied):
         do_import_branches(people.secretary, TREE, filename="tree.csv")

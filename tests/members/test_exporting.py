@@ -133,10 +133,30 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_exported_as_text_and_re_i
         member_number="F-1",
         phone="+44 20 7946 0000",
     )
+    do_add_member(
+        None,
+        first_name="+1+cmd|' /C calc'!A0",
+        last_name="-2+3+cmd|' /C calc'!A0",
+        branch=people.east,
+        joined_on=datetime.date(2024, 1, 1),
+        member_number="F-2",
+        phone="-12.50",
+        email="dde@example.org",
+    )
+    do_add_member(
+        None,
+        first_name="'=kept",
+        last_name="Smith;=1+1",
+        branch=people.east,
+        joined_on=datetime.date(2024, 1, 1),
+        member_number="F-3",
+    )
     text = export_text(None)
     assert "'=HYPERLINK" in text
     assert "'-Dash" in text
     assert ",+44 20 7946 0000," in text  # a phone number stays a phone number
+    assert "F-2,'+1+cmd|' /C calc'!A0,'-2+3+cmd|' /C calc'!A0,dde@example.org,-12.50," in text
+    assert "F-3,''=kept,\"Smith;=1+1\"," in text
     plan = plan_import(text.encode(), file_name="export.csv")
     assert plan.ok
     assert plan.unchanged == Member.objects.count()

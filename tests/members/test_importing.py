@@ -302,3 +302,27 @@ def test_an_empty_or_utf16_file_is_refused_on_line_one(people, members_csv):
     utf16 = members_csv([ANN]).decode().encode("utf-16")
     plan = plan_import(utf16, file_name="m.csv")
     assert "UTF-16" in plan.errors[0].reason
+
+
+def test_a_nul_after_the_first_4_kb_is_an_error_with_its_line_and_column(people, members_csv):
+    padding = [[f"3{n:03}", "Pad", "Ding", "", "", "east", "2021-03-04", ""] for n in range(120)]
+    nul = ["2009", "Nu\x00l", "Byte", "", "", "east", "2021-03-04", ""]
+    data = members_csv([*padding, nul])
+    assert data.index(b"\x00") > 4096
+    plan = plan_import(data, file_name="nul.csv")
+    assert errors_of(plan) == [(122, "first_name")]
+    assert "NUL (U+0000)" in plan.errors[0].reason
+    applied = do_apply_import(data, file_name="nul.csv")
+    assert not applied.applied and errors_of(applied) == [(122, "first_name")]
+    assert not Member.objects.filter(member_number="2009").exists()
+
+
+def test_an_escape_character_in_a_cell_is_an_error(people, members_csv):
+    plan = plan_import(members_csv([[*ANN[:3], "ann@example.org\x1b[2J", *ANN[4:]]]), file_name="e")
+    assert errors_of(plan) == [(2, "email")]
+    assert "ESC (U+001B)" in plan.errors[0].reason
+
+
+def test_a_nul_early_in_a_utf8_file_is_a_cell_error_not_a_utf16_refusal(people, members_csv):
+    plan = plan_import(members_csv([[ANN[0], "A\x00nn", *ANN[2:]]]), file_name="early.csv")
+    assert errors_of(plan) == [(2, "first_name")]

@@ -79,7 +79,8 @@ def test_the_standing_command_writes_the_csv_for_a_branch(history, capsys):
         "member_number,in_good_standing,reasons",
         "1001,yes,",
         "1002,yes,",
-        "1005,no,no dues paid; no checkoff authorization; no waiver",
+        # quoted: a spreadsheet splitting on semicolons keeps the reasons in one cell
+        '1005,no,"no dues paid; no checkoff authorization; no waiver"',
     ]
 
 

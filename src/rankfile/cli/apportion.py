@@ -28,6 +28,7 @@ from rankfile.core.apportionment import (
     method_key,
 )
 from rankfile.core.apportionment.result import decimal_text
+from rankfile.core.spreadsheet import csv_record
 
 OUTPUTS = ("text", "csv", "json")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
@@ -192,11 +193,9 @@ def render(result: Apportionment, output: str) -> str:
     if output == "json":
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if output == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["name", "seats"])
-        writer.writerows([unit.name, unit.seats] for unit in result.units)
-        return buffer.getvalue()
+        return csv_record(["name", "seats"], terminator="\n") + "".join(
+            csv_record([unit.name, unit.seats], terminator="\n") for unit in result.units
+        )
     return render_text(result)
 
 

@@ -87,21 +87,34 @@ class _Bars:
 
 
 def import_members(args: argparse.Namespace) -> int:
-    try:
-        data = args.file.read_bytes()
-    except OSError as error:
-        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
     setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from rankfile.members.importing import do_apply_import, plan_import
+    from rankfile.members.csvfile import UnreadableFile, inspect_chunks
+    from rankfile.members.importing import FileSource, do_apply_import, plan_import
 
+    path = args.file
+
+    def chunks() -> Any:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
+
+    # The file is read as a stream (twice: once to know its encoding and length), so its
+    # size is bounded by the disk, not by memory.
+    source: Any
+    try:
+        source = FileSource(open=lambda: path.open("rb"), facts=inspect_chunks(chunks()))
+        big = source.facts.lines >= PROGRESS_FROM_ROWS
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
+    except UnreadableFile:
+        source, big = path.read_bytes(), False  # the import names what is wrong on line 1
     actor = _actor(args.as_email)
-    big = data.count(b"\n") >= PROGRESS_FROM_ROWS
     bars = _Bars(big and sys.stderr.isatty())
     run = plan_import if args.dry_run else do_apply_import
     try:
-        plan = run(data, file_name=args.file.name, actor=actor, progress=bars)
+        plan = run(source, file_name=args.file.name, actor=actor, progress=bars)
     except PermissionDenied as error:
         raise CommandError(str(error)) from None
     finally:
@@ -129,8 +142,9 @@ def _print_changes(plan: Any) -> None:
             for name, (old, new) in update.changes.items()
         )
         print(f"  line {update.row.line}: member {update.row.member_number}: {changes}")
-    if len(plan.to_update) > SHOWN_CHANGES:
-        print(f"  ... and {len(plan.to_update) - SHOWN_CHANGES} more changed members")
+    updated = plan.counts()["updated"]
+    if updated > SHOWN_CHANGES:
+        print(f"  ... and {updated - SHOWN_CHANGES} more changed members")
 
 
 def export_members(args: argparse.Namespace) -> int:

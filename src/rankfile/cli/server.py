@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import subprocess
+import sys
 from typing import Any
 
 from rankfile.cli import CommandError, setup_django
@@ -11,12 +14,18 @@ from rankfile.cli import CommandError, setup_django
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="serve the web application (development server)",
-        description="Serve Rank and File with Django's development server. In production "
-        "run an app server such as gunicorn (see README).",
+        help="serve the web application and its task worker (development server)",
+        description="Serve Rank and File with Django's development server, and start the "
+        "task worker (`rankfile db_worker`) that runs big imports. In production run an app "
+        "server such as gunicorn and the worker as a service (docs/deployment.md).",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the task worker (run `rankfile db_worker` yourself)",
+    )
     parser.set_defaults(handler=serve)
 
     demo = subparsers.add_parser(
@@ -47,8 +56,27 @@ def serve(args: argparse.Namespace) -> int:
         deployment.prepare_to_serve()
     except ImproperlyConfigured as error:
         raise CommandError(str(error)) from None
+    # Big imports run in the task worker, a process of its own (docs/deployment.md).
+    worker = None
+    previous = signal.getsignal(signal.SIGTERM)
+    if not args.no_worker:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "rankfile", "db_worker", "--no-reload", "--interval", "0.5"]
+        )
+        print(f"Task worker started (process {worker.pid}).")
+        # Stopped with SIGTERM (not only Ctrl-C), the server still stops its worker.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Rank and File on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    try:
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     return 0
 
 

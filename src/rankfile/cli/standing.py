@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import sys
 from pathlib import Path
 from typing import Any
 
 from rankfile.cli import CommandError, setup_django
+from rankfile.core.spreadsheet import csv_record
 
 
 def _date(text: str) -> datetime.date:
@@ -117,10 +117,11 @@ def standing_csv(args: argparse.Namespace) -> int:
         if branch is None:
             raise CommandError(f"no branch {args.branch!r}")
         branch_ids = branch.subtree_ids()
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["member_number", "in_good_standing", "reasons"])
+    write = sys.stdout.write
+    write(csv_record(["member_number", "in_good_standing", "reasons"], terminator="\n"))
     for row in evaluate(rules, args.as_of, branch_ids=branch_ids):
-        writer.writerow([row.member_number, "yes" if row.in_good_standing else "no", row.reasons])
+        standing = "yes" if row.in_good_standing else "no"
+        write(csv_record([row.member_number, standing, row.reasons], terminator="\n"))
     return 0
 
 

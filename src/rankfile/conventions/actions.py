@@ -12,7 +12,7 @@ recorded in such a branch are listed on the table as not counted, never dropped 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +31,7 @@ from rankfile.conventions.models import (
 )
 from rankfile.core.apportionment import ApportionmentError
 from rankfile.members.access import viewer_for
+from rankfile.members.editing import check_unchanged
 from rankfile.members.models import Branch
 from rankfile.standing.models import Snapshot, SnapshotEntry
 
@@ -88,7 +89,8 @@ def _check_convention(convention: Convention) -> None:
     convention.full_clean()
 
 
-def _describe(convention: Convention) -> dict[str, Any]:
+def describe_convention(convention: Convention) -> dict[str, Any]:
+    """The convention's fields as recorded in its audit events (and as an edit form saw them)."""
     return {
         field: (value.isoformat() if isinstance(value, datetime.date) else value)
         for field in CONVENTION_FIELDS
@@ -103,23 +105,30 @@ def do_create_convention(actor: Any, **fields: Any) -> Convention:
     _check_convention(convention)
     convention.save()
     append_event(
-        actor=actor, action="convention.create", target=convention, payload=_describe(convention)
+        actor=actor,
+        action="convention.create",
+        target=convention,
+        payload=describe_convention(convention),
     )
     return convention
 
 
 @transaction.atomic
-def do_update_convention(actor: Any, convention: Convention, **fields: Any) -> Convention:
+def do_update_convention(
+    actor: Any, convention: Convention, *, seen: Mapping[str, str] | None = None, **fields: Any
+) -> Convention:
     """Change a convention's dates or rules. A changed formula applies to the next
-    computation; the published table stays until a new one is published with a reason."""
+    computation; the published table stays until a new one is published with a reason.
+    ``seen``: the values the form was opened on (EditConflict when changed since)."""
     require_manager(actor)
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    before = _describe(convention)
+    before = describe_convention(convention)
+    check_unchanged(f"the convention “{convention.name}”", seen, before, fields)
     for field, value in fields.items():
         setattr(convention, field, value)
     _check_convention(convention)
     convention.save()
-    after = _describe(convention)
+    after = describe_convention(convention)
     changed = {
         key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]
     }

@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 
 from rankfile.conventions import formula as delegate_formula
-from rankfile.conventions.actions import CONVENTION_FIELDS
+from rankfile.conventions.actions import CONVENTION_FIELDS, describe_convention
 from rankfile.conventions.models import Convention
 from rankfile.core.apportionment import METHODS, ROUNDINGS, TIE_BREAK_RULES, ApportionmentError
+from rankfile.members.editing import parse_seen, seen_token
 from rankfile.standing.models import Snapshot
 from rankfile.web.forms import Form
 
@@ -78,6 +79,8 @@ class ConventionForm(Form):
     maximum = _number("Maximum per branch (optional)", minimum=1)
     base = _number("Base delegates given to every branch first")
     tie_break = forms.ChoiceField(label="Tie-break", choices=TIE_BREAK_CHOICES, required=False)
+    # The values an edit was opened on (members/editing.py).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
     seed = _number("Seed for drawing lots", help_text="Recorded, so anyone can redo the draw.")
     formula_source = forms.CharField(
         label="Where the formula comes from",
@@ -102,6 +105,7 @@ class ConventionForm(Form):
             if hasattr(convention, name) and name != "kind"
         }
         initial.update(convention.formula)
+        initial["seen"] = seen_token(describe_convention(convention))
         return initial
 
     def clean(self) -> dict[str, Any]:
@@ -135,6 +139,9 @@ class ConventionForm(Form):
     def convention_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {name: data[name] for name in CONVENTION_FIELDS}
+
+    def seen_values(self) -> dict[str, str] | None:
+        return parse_seen(self.cleaned_data.get("seen"))
 
 
 class ComputeForm(Form):

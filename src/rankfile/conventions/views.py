@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -18,6 +17,7 @@ from rankfile.conventions import formula as delegate_formula
 from rankfile.conventions.chart import ChartRow, bar_chart
 from rankfile.conventions.forms import ComputeForm, ConventionForm, PublishForm
 from rankfile.conventions.models import ApportionmentTable, Convention, DelegateElection
+from rankfile.core.spreadsheet import csv_record
 from rankfile.members.access import viewer_for
 from rankfile.standing.models import Snapshot
 from rankfile.web.forms import show_errors
@@ -120,7 +120,10 @@ def convention_form(request: HttpRequest, slug: str | None = None) -> HttpRespon
                     messages.success(request, "Convention created.")
                 else:
                     convention = actions.do_update_convention(
-                        request.user, convention, **form.convention_fields()
+                        request.user,
+                        convention,
+                        seen=form.seen_values(),
+                        **form.convention_fields(),
                     )
                     messages.success(request, "Convention changed.")
             except ValidationError as error:
@@ -260,17 +263,24 @@ def apportionment_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="{convention.slug}-apportionment-{table.number}.csv"'
     )
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(["name", "members_in_good_standing", "quota", "delegates", "alternates"])
+    response.write(
+        csv_record(
+            ["name", "members_in_good_standing", "quota", "delegates", "alternates"],
+            terminator="\n",
+        )
+    )
     for row in table.rows.select_related("branch"):
-        writer.writerow(
-            [
-                row.branch.name,
-                row.members_in_good_standing,
-                row.quota_decimal,
-                row.delegates,
-                row.alternates,
-            ]
+        response.write(
+            csv_record(
+                [
+                    row.branch.name,
+                    row.members_in_good_standing,
+                    row.quota_decimal,
+                    row.delegates,
+                    row.alternates,
+                ],
+                terminator="\n",
+            )
         )
     return response
 

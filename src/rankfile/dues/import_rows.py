@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from rankfile.core.controls import describe, first_control_character
 from rankfile.dues.models import Method, default_currency
 from rankfile.dues.periods import parse_amount, parse_period
 
@@ -139,7 +140,16 @@ class Reader:
             if len(fields) != self.width:
                 self.problem(line, None, "", f"expected {self.width} fields, found {len(fields)}")
                 continue
-            yield line, {name: fields[index].strip() for name, index in self.index.items()}
+            row = {name: fields[index].strip() for name, index in self.index.items()}
+            refused = False
+            for name, value in row.items():
+                character = first_control_character(value)
+                if character is not None:
+                    message = f"contains {describe(character)}, a control character"
+                    self.problem(line, self.column(name), name, message)
+                    refused = True
+            if not refused:
+                yield line, row
 
     def field(self, line: int, name: str, parse: Callable[[str], Any], row: dict[str, str]) -> Any:
         """Parse one field, recording a problem (and returning None) when it is bad."""

@@ -7,6 +7,7 @@ administrator at the command line, recorded as "system"), and appends its audit 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +18,11 @@ from django.utils import timezone
 from rankfile.audit.actions import append_event
 from rankfile.core import lifecycle
 from rankfile.members.access import require, viewer_for
+from rankfile.members.editing import check_unchanged
 from rankfile.members.models import Branch, Member, MemberEvent, Office, Organization, Role
 
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "address")
+CONTACT_LABELS = {"first_name": "first name", "last_name": "last name"}
 
 
 def _check_date(on: datetime.date, what: str = "date") -> None:
@@ -231,8 +234,17 @@ def do_resign(user: Any, member: Member, *, statement: str = "") -> MemberEvent:
 
 
 @transaction.atomic
-def do_update_member(actor: Any, member: Member, *, reason: str = "", **changes: Any) -> Member:
-    """Change a member's names or contact details (by an officer, or by themselves)."""
+def do_update_member(
+    actor: Any,
+    member: Member,
+    *,
+    reason: str = "",
+    seen: Mapping[str, str] | None = None,
+    **changes: Any,
+) -> Member:
+    """Change a member's names or contact details (by an officer, or by themselves).
+    ``seen``: the values the form was opened on; EditConflict when someone else has changed
+    any of them since (members/editing.py)."""
     if actor is not None and not viewer_for(actor).is_self(member):
         require(actor, "member.manage", member.branch_id)
     unknown = set(changes) - set(CONTACT_FIELDS)
@@ -241,6 +253,13 @@ def do_update_member(actor: Any, member: Member, *, reason: str = "", **changes:
     member = Member.objects.select_for_update().get(pk=member.pk)
     if "email" in changes:
         changes["email"] = changes["email"].strip().lower()
+    check_unchanged(
+        f"the record of {member.first_name} {member.last_name}",
+        seen,
+        {name: getattr(member, name) for name in CONTACT_FIELDS},
+        changes,
+        CONTACT_LABELS,
+    )
     changed = sorted(k for k, v in changes.items() if getattr(member, k) != v)
     if not changed:
         return member

@@ -21,15 +21,14 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from rankfile.audit.actions import append_event
+from rankfile.core.spreadsheet import unprotect_cell
 from rankfile.members.actions import do_create_branch
 from rankfile.members.csvfile import (
     DELIMITERS,
     UnreadableFile,
     decode,
     normalize_header,
-    protect_cell,
     read_rows,
-    unprotect_cell,
 )
 from rankfile.members.models import Branch
 
@@ -266,7 +265,8 @@ def _parent_of(row: BranchRow, plan: BranchPlan) -> str | None:
 
 
 def export_rows() -> Iterator[list[str]]:
-    """The branches as the import reads them, parents before children."""
+    """The branches as the import reads them, parents before children (csv_lines writes
+    each cell safe from spreadsheet formulas)."""
     yield list(COLUMNS)
     branches = list(Branch.objects.select_related("parent").order_by("name"))
     done: set[int] = set()
@@ -278,7 +278,7 @@ def export_rows() -> Iterator[list[str]]:
         for branch in ready:
             done.add(branch.pk)
             yield [
-                protect_cell(branch.name),
+                branch.name,
                 branch.slug,
                 branch.parent.slug if branch.parent else "",
                 branch.founded_on.isoformat() if branch.founded_on else "",

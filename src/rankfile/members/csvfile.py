@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, TextIO
 
 # The columns of a members file, in the order exports write them.
 COLUMNS = (
@@ -29,7 +32,13 @@ class UnreadableFile(ValueError):
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text of the file and the name of the encoding it was read with."""
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:4096]:
+    start = data[:4096]
+    # UTF-16 without a byte order mark: every other byte of Latin text is NUL. A stray NUL
+    # in a UTF-8 file is not that; the import names its line and column.
+    if (
+        start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        or start.count(b"\x00") * 4 >= len(start) > 0
+    ):
         raise UnreadableFile(
             "the file is in UTF-16 (“Unicode text”); save it as “CSV UTF-8” instead"
         )
@@ -48,6 +57,61 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    sha256: str
+    encoding: str
+    lines: int
+
+
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def inspect_chunks(chunks: Iterable[bytes]) -> FileFacts:
+    """The SHA-256, encoding (as decode() would choose it) and number of lines of a file
+    read in chunks, in one pass and little memory."""
+    digest = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, is_cp1252, lines, first = True, True, 0, True
+    bom = False
+    for chunk in chunks:
+        if first:
+            start = chunk[:4096]
+            if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or (
+                start.count(b"\x00") * 4 >= len(start) > 0
+            ):
+                raise UnreadableFile(
+                    "the file is in UTF-16 (“Unicode text”); save it as “CSV UTF-8” instead"
+                )
+            bom = chunk.startswith(codecs.BOM_UTF8)
+            first = False
+        digest.update(chunk)
+        lines += chunk.count(b"\n")
+        if is_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+        if is_cp1252 and not _CP1252_UNDEFINED.isdisjoint(chunk):
+            is_cp1252 = False
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    if is_utf8:
+        encoding = "utf-8-sig" if bom else "utf-8"
+    else:
+        encoding = "windows-1252" if is_cp1252 else "latin-1"
+    return FileFacts(digest.hexdigest(), encoding, lines)
+
+
+def open_text(binary: IO[bytes], encoding: str) -> TextIO:
+    """The file as text for the csv module (universal newlines off, as it wants)."""
+    python_encoding = "cp1252" if encoding == "windows-1252" else encoding
+    return io.TextIOWrapper(binary, encoding=python_encoding, newline="")
 
 
 def normalize_header(name: str) -> str:
@@ -73,9 +137,11 @@ def sniff_delimiter(text: str) -> str:
     return candidates[0]
 
 
-def read_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number where the record starts, cells) for each record, header included."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read_rows(text: str | Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number where the record starts, cells) for each record, header included;
+    ``text`` is the whole text or its lines (a file opened with newline="")."""
+    stream = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(stream, delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
@@ -83,25 +149,3 @@ def read_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             line = reader.line_num + 1
     except csv.Error as error:
         raise UnreadableFile(f"line {reader.line_num}: {error}") from None
-
-
-# Spreadsheets run a cell that starts with one of these as a formula ("CSV injection"): a
-# name typed as =HYPERLINK(...) would act on the officer who opens the export. The export
-# puts an apostrophe before such a cell (spreadsheets then show it as text) and the import
-# takes it off again, so an export still re-imports unchanged. A phone number such as
-# +44 20 ... is left alone: a sign followed by a digit is a number, not a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _looks_like_formula(text: str) -> bool:
-    if not text.startswith(_FORMULA_STARTS):
-        return False
-    return not (text[0] in "+-" and text[1:2].isdigit())
-
-
-def protect_cell(text: str) -> str:
-    return "'" + text if _looks_like_formula(text) else text
-
-
-def unprotect_cell(text: str) -> str:
-    return text[1:] if text.startswith("'") and _looks_like_formula(text[1:]) else text

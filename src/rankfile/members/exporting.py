@@ -8,7 +8,6 @@ Hidden cells are left blank. Each export is one audit event (`member.export`) wi
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from rankfile.audit.actions import append_event
+from rankfile.core.spreadsheet import csv_record
 from rankfile.members.access import EVERYWHERE, Everywhere, Scope, viewer_for, visible_members
-from rankfile.members.csvfile import COLUMNS, protect_cell
+from rankfile.members.csvfile import COLUMNS
 from rankfile.members.models import Member, MemberQuerySet, Organization
 
 # Columns every member sees of every member in their directory.
@@ -56,7 +56,7 @@ class MemberExport:
         for pk, branch_id, *values in (
             self.members.order_by("member_number").values_list(*_VALUES).iterator(2000)
         ):
-            cells = ["" if value is None else protect_cell(str(value)) for value in values]
+            cells = ["" if value is None else str(value) for value in values]
             if not self.sees_everything_of(pk, branch_id):
                 cells = [
                     cell if name in public else ""
@@ -95,14 +95,7 @@ def do_export_members(actor: Any) -> MemberExport:
     return export
 
 
-class _Line:
-    """A file-like object whose write() returns what it was given (for streaming)."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
 def csv_lines(records: Iterator[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Line(), lineterminator="\r\n")
+    """The records as CSV lines, each cell protected from spreadsheets' formulas."""
     for record in records:
-        yield writer.writerow(record)
+        yield csv_record(record)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from rankfile.core import lifecycle
 from rankfile.members.models import Branch, Member, Role
-from rankfile.web.forms import Form, ModelForm
+from rankfile.web.forms import EditForm, Form
 
 OFFICER_EVENTS = [
     (kind, label)
@@ -69,7 +69,7 @@ class RecordEventForm(Form):
         return data
 
 
-class ContactForm(ModelForm):
+class ContactForm(EditForm):
     class Meta:
         model = Member
         fields = ["first_name", "last_name", "email", "phone", "address"]

@@ -3,7 +3,7 @@
 The rows go in with one prepared INSERT (or UPDATE) executed for each batch of values,
 because Django's bulk_create spends most of its time building SQL for each value. Table and
 column names come from the models; values are adapted by the connection. Called only by
-`importing.do_apply_import`, inside its transaction, after the plan was checked.
+`importing.do_apply_import`, inside its transaction, for each checked batch.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from rankfile.core import lifecycle
 from rankfile.members.models import Member, MemberEvent
 
 if TYPE_CHECKING:
-    from rankfile.members.importing import ImportPlan, Progress
+    from rankfile.members.importing import MemberRow, MemberUpdate
 
-BATCH = 2000
 _MEMBER_FIELDS = (
     "member_number",
     "first_name",
@@ -75,21 +74,26 @@ def _update(model: type[models.Model], names: Sequence[str], rows: Iterable[tupl
         cursor.executemany(sql, list(rows))
 
 
-def write_plan(plan: ImportPlan, actor: Any, progress: Progress | None) -> None:
+def write_rows(
+    creates: Sequence[MemberRow],
+    updates: Sequence[MemberUpdate],
+    *,
+    file_name: str,
+    actor: Any,
+    now: datetime.datetime,
+) -> None:
+    """Write one checked batch: the new members with their first events, and the changed
+    members with the events their changes of status and branch become."""
     ops = connection.ops
-    now = timezone.now()
     at = ops.adapt_datetimefield_value(now)
     today = ops.adapt_datefield_value(timezone.localdate())
-    reason = f"Import of {plan.file_name}"
+    reason = f"Import of {file_name}"
     recorded_by = actor.pk if actor is not None else None
-    total = len(plan.to_create) + len(plan.to_update)
-    done = 0
 
     def date(value: datetime.date) -> Any:
         return ops.adapt_datefield_value(value)
 
-    for start in range(0, len(plan.to_create), BATCH):
-        batch = plan.to_create[start : start + BATCH]
+    if creates:
         _insert(
             Member,
             _MEMBER_FIELDS,
@@ -106,26 +110,18 @@ def write_plan(plan: ImportPlan, actor: Any, progress: Progress | None) -> None:
                     row.status or lifecycle.MEMBER,
                     at,
                 )
-                for row in batch
+                for row in creates
             ),
         )
-        done += len(batch)
-        if progress is not None:
-            progress("writing", done, total)
-
-    if plan.to_create:
-        # The new members' ids: every member created at this instant is one of ours (the
-        # transaction holds the write lock; `now` was taken inside it).
-        numbers = {row.member_number for row in plan.to_create}
-        ids = {
-            number: pk
-            for number, pk in Member.objects.filter(created_at=now)
-            .values_list("member_number", "pk")
-            .iterator(chunk_size=5000)
-            if number in numbers
-        }
+        # The new members' ids, by the unique member number.
+        ids: dict[str, int] = {}
+        numbers = [row.member_number for row in creates]
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            qs = Member.objects.filter(member_number__in=chunk)
+            ids.update(qs.values_list("member_number", "pk"))
         events: list[tuple] = []
-        for row in plan.to_create:
+        for row in creates:
             member_id = ids[row.member_number]
             status = row.status or lifecycle.MEMBER
             first = lifecycle.APPLIED if status == lifecycle.APPLICANT else lifecycle.ADMITTED
@@ -135,13 +131,9 @@ def write_plan(plan: ImportPlan, actor: Any, progress: Progress | None) -> None:
             if status not in (lifecycle.APPLICANT, lifecycle.MEMBER):
                 kind = lifecycle.EVENT_FOR_STATUS[status]
                 events.append((member_id, kind, today, reason, "", None, None, recorded_by, at))
-            if len(events) >= BATCH:
-                _insert(MemberEvent, _EVENT_FIELDS, events)
-                events = []
         _insert(MemberEvent, _EVENT_FIELDS, events)
 
-    for start in range(0, len(plan.to_update), BATCH):
-        updates = plan.to_update[start : start + BATCH]
+    if updates:
         values = []
         events = []
         for update in updates:
@@ -175,6 +167,3 @@ def write_plan(plan: ImportPlan, actor: Any, progress: Progress | None) -> None:
                 )
         _update(Member, _UPDATED_FIELDS, values)
         _insert(MemberEvent, _EVENT_FIELDS, events)
-        done += len(updates)
-        if progress is not None:
-            progress("writing", done, total)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,18 +28,21 @@ from django.utils import timezone
 
 from rankfile.audit.actions import append_event
 from rankfile.core import lifecycle
+from rankfile.core.controls import describe, first_control_character
+from rankfile.core.spreadsheet import unprotect_cell
 from rankfile.members.access import EVERYWHERE, Scope, viewer_for
 from rankfile.members.csvfile import (
     COLUMNS,
     REQUIRED_COLUMNS,
+    FileFacts,
     UnreadableFile,
     decode,
     normalize_header,
+    open_text,
     read_rows,
     sniff_delimiter,
-    unprotect_cell,
 )
-from rankfile.members.import_writing import write_plan
+from rankfile.members.import_writing import write_rows
 from rankfile.members.models import Branch, Member, MemberEvent
 from rankfile.members.table_statistics import refresh_table_statistics
 
@@ -45,6 +50,8 @@ from rankfile.members.table_statistics import refresh_table_statistics
 Progress = Callable[[str, int, int], None]
 
 BATCH = 2000
+# Rows to create and to update an applied plan keeps (to show); the counts are of all.
+KEPT_ROWS = 200
 MAX_LENGTHS = {
     "member_number": 40,
     "first_name": 100,
@@ -107,6 +114,13 @@ class ImportPlan:
     warnings: list[str] = field(default_factory=list)
     branch_slugs: dict[int, str] = field(default_factory=dict)
     applied: bool = False
+    # Keep only the first `keep` rows to create and to update (a big file is planned in
+    # batches, in bounded memory); the counts include those forgotten. None keeps all.
+    keep: int | None = None
+    forgotten: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "status_changes": 0}
+    )
+    _new_from: tuple[int, int] = (0, 0)
 
     @property
     def ok(self) -> bool:
@@ -116,13 +130,28 @@ class ImportPlan:
     def status_changes(self) -> list[MemberUpdate]:
         return [update for update in self.to_update if "status" in update.changes]
 
+    def new_rows(self) -> tuple[list[MemberRow], list[MemberUpdate]]:
+        """The rows to create and to update planned since the last batch ended."""
+        created_from, updated_from = self._new_from
+        return self.to_create[created_from:], self.to_update[updated_from:]
+
+    def end_batch(self) -> None:
+        if self.keep is not None:
+            extra = self.to_update[self.keep :]
+            self.forgotten["created"] += max(0, len(self.to_create) - self.keep)
+            self.forgotten["updated"] += len(extra)
+            self.forgotten["status_changes"] += sum(1 for u in extra if "status" in u.changes)
+            del self.to_create[self.keep :]
+            del self.to_update[self.keep :]
+        self._new_from = (len(self.to_create), len(self.to_update))
+
     def counts(self) -> dict[str, int]:
         return {
             "rows": self.rows,
-            "created": len(self.to_create),
-            "updated": len(self.to_update),
+            "created": len(self.to_create) + self.forgotten["created"],
+            "updated": len(self.to_update) + self.forgotten["updated"],
             "unchanged": self.unchanged,
-            "status_changes": len(self.status_changes),
+            "status_changes": len(self.status_changes) + self.forgotten["status_changes"],
             "errors": len(self.errors),
         }
 
@@ -134,6 +163,15 @@ class ImportPlan:
             f"{c['updated']} {verb}updated ({c['status_changes']} status changes), "
             f"{c['unchanged']} unchanged, {c['errors']} errors"
         )
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """A file read in a stream rather than held in memory: how to open it (binary), and
+    what one pass over it found (csvfile.inspect_chunks)."""
+
+    open: Callable[[], IO[bytes]]
+    facts: FileFacts
 
 
 class ImportFailed(Exception):
@@ -149,20 +187,29 @@ def file_sha256(data: bytes) -> str:
 
 
 def plan_import(
-    data: bytes, *, file_name: str, actor: Any = None, progress: Progress | None = None
+    source: bytes | FileSource,
+    *,
+    file_name: str,
+    actor: Any = None,
+    progress: Progress | None = None,
+    on_batch: Callable[[ImportPlan], None] | None = None,
+    keep: int | None = None,
 ) -> ImportPlan:
     """What importing the file would do, without writing anything. ``actor`` None is the
     administrator at the command line; anyone else needs `member.import` somewhere, and
-    may import only rows of branches where they hold it."""
+    may import only rows of branches where they hold it. The rows are read, checked and
+    compared with the members in batches: ``on_batch(plan)`` sees each batch's new rows
+    (``plan.new_rows()``), and ``keep`` bounds how many the plan holds on to."""
     scope = import_scope(actor)
-    plan = ImportPlan(file_name=file_name, sha256=file_sha256(data))
+    plan = ImportPlan(file_name=file_name, sha256="", keep=keep)
     try:
-        rows = _read_file(plan, data, progress)
+        for rows in _checked_batches(plan, source, progress):
+            _compare_with_members(plan, rows, scope)
+            if on_batch is not None:
+                on_batch(plan)
+            plan.end_batch()
     except UnreadableFile as error:
         plan.errors.append(RowError(1, "", str(error)))
-        return plan
-    if rows:
-        _compare_with_members(plan, rows, scope)
     plan.errors.sort(key=lambda error: error.line)
     return plan
 
@@ -176,17 +223,30 @@ def import_scope(actor: Any) -> Scope:
 
 
 def do_apply_import(
-    data: bytes, *, file_name: str, actor: Any = None, progress: Progress | None = None
+    source: bytes | FileSource,
+    *,
+    file_name: str,
+    actor: Any = None,
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Import the file in one transaction: everything in it, or (when the plan has any
     error) nothing. The plan is made again inside the transaction, so what is applied is
-    checked against the database as it is then. Returns the plan, `applied` when written."""
+    checked against the database as it is then; each checked batch is written at once (a
+    later error rolls everything back), so memory stays bounded however big the file.
+    Returns the plan, `applied` when written; it holds the first rows changed, and counts."""
+    writer = _BatchWriter(file_name, actor, progress)
     try:
         with transaction.atomic():
-            plan = plan_import(data, file_name=file_name, actor=actor, progress=progress)
+            plan = plan_import(
+                source,
+                file_name=file_name,
+                actor=actor,
+                progress=progress,
+                on_batch=writer,
+                keep=KEPT_ROWS,
+            )
             if plan.errors:
                 raise ImportFailed(plan)
-            write_plan(plan, actor, progress)
             plan.applied = True
             append_event(
                 actor=actor,
@@ -194,23 +254,66 @@ def do_apply_import(
                 reason=f"Import of {file_name}",
                 payload={"file_name": file_name, "sha256": plan.sha256, **plan.counts()},
             )
-            refresh_table_statistics(
-                [Member, MemberEvent], len(plan.to_create) + len(plan.to_update)
-            )
+            counts = plan.counts()
+            refresh_table_statistics([Member, MemberEvent], counts["created"] + counts["updated"])
     except ImportFailed as failure:
         return failure.plan
     return plan
 
 
+class _BatchWriter:
+    """Writes each checked batch while the plan has no error (after one, nothing more is
+    written: the transaction will be rolled back)."""
+
+    def __init__(self, file_name: str, actor: Any, progress: Progress | None) -> None:
+        self.file_name = file_name
+        self.actor = actor
+        self.progress = progress
+        self.now = timezone.now()
+        self.written = 0
+
+    def __call__(self, plan: ImportPlan) -> None:
+        if plan.errors:
+            return
+        creates, updates = plan.new_rows()
+        write_rows(creates, updates, file_name=self.file_name, actor=self.actor, now=self.now)
+        self.written += len(creates) + len(updates)
+        if self.progress is not None:
+            self.progress("writing", self.written, max(self.written, plan.rows))
+
+
 # --- reading and checking each row ----------------------------------------------------
 
 
-def _read_file(plan: ImportPlan, data: bytes, progress: Progress | None) -> list[MemberRow]:
-    text, plan.encoding = decode(data)
-    if not text.strip():
+def _lines_of(plan: ImportPlan, source: bytes | FileSource) -> tuple[Iterator[str], int]:
+    """The file's lines (decoded, line ends kept) and about how many there are; sets the
+    plan's SHA-256, encoding and delimiter."""
+    if isinstance(source, bytes):
+        plan.sha256 = file_sha256(source)
+        text, plan.encoding = decode(source)
+        if not text.strip():
+            raise UnreadableFile("the file is empty")
+        plan.delimiter = sniff_delimiter(text)
+        return iter(io.StringIO(text, newline="")), max(text.count("\n"), 1)
+    plan.sha256, plan.encoding = source.facts.sha256, source.facts.encoding
+    stream = open_text(source.open(), source.facts.encoding)  # utf-8-sig drops the BOM
+    # The first lines (64 KB) to find the delimiter, then the rest as it comes.
+    sample: list[str] = []
+    size = 0
+    while size < 65536 and (line := stream.readline()):
+        sample.append(line)
+        size += len(line)
+    if not "".join(sample).strip() and not stream.read(1):
         raise UnreadableFile("the file is empty")
-    plan.delimiter = sniff_delimiter(text)
-    records = read_rows(text, plan.delimiter)
+    plan.delimiter = sniff_delimiter("".join(sample))
+    return itertools.chain(sample, stream), max(source.facts.lines, 1)
+
+
+def _checked_batches(
+    plan: ImportPlan, source: bytes | FileSource, progress: Progress | None
+) -> Iterator[list[MemberRow]]:
+    lines, approximate_total = _lines_of(plan, source)
+    records = read_rows(lines, plan.delimiter)
     _line, header = next(records)
     columns = [normalize_header(cell) for cell in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
@@ -220,10 +323,9 @@ def _read_file(plan: ImportPlan, data: bytes, progress: Progress | None) -> list
         if name and name not in COLUMNS:
             plan.warnings.append(f"column {name!r} is not one of ours and is ignored")
     if missing:
-        return []
+        return
     index = {name: columns.index(name) for name in COLUMNS if name in columns}
     checker = _RowChecker(plan, index, len(columns))
-    approximate_total = max(text.count("\n"), 1)
     rows: list[MemberRow] = []
     for line, cells in records:
         if not any(cell.strip() for cell in cells):
@@ -232,11 +334,19 @@ def _read_file(plan: ImportPlan, data: bytes, progress: Progress | None) -> list
         row = checker.check(line, cells)
         if row is not None:
             rows.append(row)
+        if len(rows) >= BATCH:
+            yield rows
+            rows = []
         if progress is not None and plan.rows % BATCH == 0:
             progress("checking", plan.rows, approximate_total)
+    if rows:
+        yield rows
     if progress is not None:
         progress("checking", plan.rows, plan.rows)
-    return rows
+
+
+def _control_reason(character: str) -> str:
+    return f"contains {describe(character)}, a control character no field may hold"
 
 
 class _RowChecker:
@@ -265,9 +375,17 @@ class _RowChecker:
             )
             return None
         values: dict[str, str] = {}
+        # One search of the whole row first: control characters are rare.
+        suspect = first_control_character("".join(cells)) is not None
         for name, position in self.index.items():
             cell = cells[position].strip() if position < len(cells) else ""
+            character = first_control_character(cell) if suspect else None
+            if character is not None:
+                errors.append(RowError(line, name, _control_reason(character)))
+                cell = ""
             values[name] = unprotect_cell(cell)
+        if len(errors) > before:
+            return None
         for name in ("member_number", "first_name", "last_name", "branch", "joined_on"):
             if not values[name]:
                 errors.append(RowError(line, name, "missing (this column is required)"))
@@ -347,18 +465,12 @@ _EXISTING_FIELDS = (
 
 
 def _existing_members(numbers: set[str]) -> dict[str, _Existing]:
-    """The members the file names, by number: one query (chunks for a short file, so a
-    ten-line file does not read a million members)."""
+    """The members of one batch of the file, by number (a few queries by the unique
+    member number index)."""
     found: dict[str, _Existing] = {}
-    if len(numbers) <= 5000:
-        for chunk in _chunks(sorted(numbers), 500):
-            qs = Member.objects.filter(member_number__in=chunk)
-            for number, *values in qs.values_list("member_number", *_EXISTING_FIELDS):
-                found[number] = tuple(values)
-        return found
-    qs = Member.objects.values_list("member_number", *_EXISTING_FIELDS)
-    for number, *values in qs.iterator(chunk_size=5000):
-        if number in numbers:
+    for chunk in _chunks(sorted(numbers), 500):
+        qs = Member.objects.filter(member_number__in=chunk)
+        for number, *values in qs.values_list("member_number", *_EXISTING_FIELDS):
             found[number] = tuple(values)
     return found
 

@@ -271,17 +271,23 @@ class Office(models.Model):
 
 
 class ImportJob(models.Model):
-    """A members file uploaded on the web: previewed, then applied (in the background for a
-    big file) all or nothing. The file itself is kept under var/imports/, named by its
-    SHA-256, until the job is done."""
+    """A members file uploaded on the web: checked once (its plan kept for the preview),
+    then applied all or nothing. Big files are checked and applied by the task worker
+    (members/import_jobs.py); the job's state is written in the same transaction as what it
+    describes, so it never contradicts the database. The file itself is kept in the database
+    (ImportFileChunk) until the job is done, so any app server or worker can read it."""
 
+    CHECKING = "checking"
     UPLOADED = "uploaded"
+    QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
     STATUS_CHOICES = [
-        (UPLOADED, "Uploaded"),
-        (RUNNING, "Running"),
+        (CHECKING, "Being checked"),
+        (UPLOADED, "Checked, ready to apply"),
+        (QUEUED, "Being applied"),
+        (RUNNING, "Running"),  # jobs of earlier versions
         (DONE, "Done"),
         (FAILED, "Failed, nothing imported"),
     ]
@@ -296,11 +302,51 @@ class ImportJob(models.Model):
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=UPLOADED)
     processed = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
-    # counts when done; counts, errors (first ones) or the failure message when failed
+    # counts when done; counts, errors (first ones) or the failure message when failed;
+    # the plan's counts, warnings, encoding and delimiter once checked
     result = models.JSONField(default=dict, blank=True)
+    # The task (django-tasks) checking or applying the file, while there is one.
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Import of {self.file_name} ({self.get_status_display()})"
+
+
+class ImportFileChunk(models.Model):
+    """One megabyte of an uploaded import file, kept until its job is done."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "seq"], name="import_chunk_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"chunk {self.seq} of import {self.job_id}"
+
+
+class ImportPlanEntry(models.Model):
+    """One line of a checked import's preview: a member to add, a member to change (with
+    the changes) or an error. The first few thousand of each are kept, paged on the preview."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    ERROR = "error"
+    KIND_CHOICES = [(CREATE, "To add"), (UPDATE, "To change"), (ERROR, "Error")]
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    line = models.PositiveIntegerField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "kind", "line"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on line {self.line} of import {self.job_id}"

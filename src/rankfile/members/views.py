@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from rankfile.accounts.actions import do_invite_member
 from rankfile.members import actions
 from rankfile.members.access import access_branch, access_member, viewer_for, visible_members
+from rankfile.members.editing import EditConflict
 from rankfile.members.forms import ContactForm, DirectoryFilterForm, RecordEventForm
 from rankfile.members.models import Branch, Member, Office, Organization
 from rankfile.web.forms import show_errors
@@ -112,11 +113,18 @@ def record_event(request: HttpRequest, member_id: int) -> HttpResponse:
 def update_contact(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id, "member.manage")
     form = ContactForm(request.POST, instance=Member.objects.get(pk=member.pk), prefix="contact")
+    status = 400
     if form.is_valid():
-        actions.do_update_member(request.user, member, **form.cleaned_data)
-        messages.success(request, "Saved.")
-        return redirect(member)
-    return _render_member_page(request, member, contact_form=form, status=400)
+        try:
+            values, seen = form.changes()
+            actions.do_update_member(request.user, member, seen=seen, **values)
+        except ValidationError as error:
+            show_errors(form, error)
+            status = 409 if isinstance(error, EditConflict) else 400
+        else:
+            messages.success(request, "Saved.")
+            return redirect(member)
+    return _render_member_page(request, member, contact_form=form, status=status)
 
 
 @login_required

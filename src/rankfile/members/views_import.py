@@ -1,60 +1,36 @@
-"""Members import and export on the web: upload → preview → apply → done, and the export.
+"""Members import and export on the web: upload → check → preview → apply → done.
 
-The uploaded file is kept under var/imports/, named by its SHA-256, between the preview and
-the apply; applying plans it again (the database may have changed since the preview). A big
-file is applied in a background thread; the job page refreshes itself every second and shows
-its progress (no JavaScript needed). Applying is all-or-nothing, in one transaction, so the
-database shows nothing of an import until it is done. While that transaction is open the
-job's row cannot be written either (SQLite has one writer), so progress is kept in this
-process and the row is written at the start and the end.
+The uploaded file is kept in the database with its job and checked once; the plan (counts,
+and the first rows to add, to change and the errors) is kept too, so the preview is a few
+small queries, paged, however big the file (members/import_jobs.py). Applying checks the
+file again against the database as it is then, all or nothing. Big files are checked and
+applied by the task worker; the job page refreshes itself every second and shows the
+progress (no JavaScript needed).
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
-import threading
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from rankfile.members import import_jobs
 from rankfile.members.access import viewer_for
 from rankfile.members.exporting import csv_lines, do_export_members
-from rankfile.members.importing import ImportPlan, do_apply_import, file_sha256, plan_import
-from rankfile.members.models import ImportJob
-
-log = logging.getLogger(__name__)
+from rankfile.members.models import ImportJob, ImportPlanEntry
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
-# Apply in the request below this many lines; in a background thread from here on.
-BACKGROUND_FROM_LINES = 5000
-SHOWN_ROWS = 200
-KEPT_ERRORS = 500
-# A job still "running" this long after its last word was cut off by a restart (its
-# transaction was rolled back, so nothing of it was written).
-STALE_AFTER = datetime.timedelta(minutes=30)
+PAGE_ROWS = 100
 # Uploaded files never applied are deleted after this long.
 KEEP_UPLOADS = datetime.timedelta(days=7)
-
-# job id -> (stage, done, total), while a job runs in this process
-LIVE_PROGRESS: dict[int, tuple[str, int, int]] = {}
-
-
-def imports_dir() -> Path:
-    configured = getattr(settings, "RANKFILE_IMPORTS_DIR", None)
-    return Path(configured) if configured else settings.PROJECT_DIR / "var" / "imports"
-
-
-def _stored_file(sha256: str) -> Path:
-    return imports_dir() / f"{sha256}.csv"
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -82,17 +58,10 @@ def upload(request: HttpRequest) -> HttpResponse:
         elif uploaded.size > MAX_FILE_BYTES:
             error = f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."
         else:
-            data = uploaded.read()
-            sha256 = file_sha256(data)
-            path = _stored_file(sha256)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                path.write_bytes(data)
-            job = ImportJob.objects.create(
-                created_by=request.user,
-                file_name=Path(uploaded.name or "members.csv").name[:255],
-                sha256=sha256,
-                total=data.count(b"\n"),
+            job = import_jobs.start_job(
+                request.user,
+                Path(uploaded.name or "members.csv").name[:255],
+                uploaded.chunks(import_jobs.CHUNK_BYTES),
             )
             _expire_old_uploads()
             return redirect("member_import_job", pk=job.pk)
@@ -107,127 +76,67 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _access_job(request, pk)
+    job = import_jobs.settle(_access_job(request, pk))
     if job.status == ImportJob.UPLOADED:
         return _preview(request, job)
-    if job.status == ImportJob.RUNNING:
-        if job.pk not in LIVE_PROGRESS and timezone.now() - job.updated_at > STALE_AFTER:
-            job.status = ImportJob.FAILED
-            job.result = {"message": "The import was interrupted; nothing was imported."}
-            job.save(update_fields=["status", "result"])
-        else:
-            stage, done, total = LIVE_PROGRESS.get(job.pk, ("starting", 0, job.total))
-            response = render(
-                request,
-                "members/import_progress.html",
-                {"job": job, "stage": stage, "done": done, "total": max(total, done, 1)},
-            )
-            response["Refresh"] = "1"
-            return response
+    if job.status in (ImportJob.CHECKING, ImportJob.QUEUED):
+        stage, done, total = import_jobs.read_progress(job)
+        response = render(
+            request,
+            "members/import_progress.html",
+            {"job": job, "stage": stage, "done": done, "total": total},
+        )
+        response["Refresh"] = "1"
+        return response
     return render(request, "members/import_done.html", {"job": job})
 
 
-def _read_stored(job: ImportJob) -> bytes | None:
-    try:
-        return _stored_file(job.sha256).read_bytes()
-    except FileNotFoundError:
-        return None
+# Each kind of row of the preview, with the query parameter of its page.
+SECTIONS = (
+    ("errors", ImportPlanEntry.ERROR),
+    ("change", ImportPlanEntry.UPDATE),
+    ("add", ImportPlanEntry.CREATE),
+)
 
 
 def _preview(request: HttpRequest, job: ImportJob) -> HttpResponse:
-    data = _read_stored(job)
-    if data is None:
-        job.status = ImportJob.FAILED
-        job.result = {"message": "The uploaded file is gone; upload it again."}
-        job.save(update_fields=["status", "result"])
-        return redirect("member_import_job", pk=job.pk)
-    plan = plan_import(data, file_name=job.file_name, actor=request.user)
+    """The kept plan: its counts and one page of each kind of row (no file is read)."""
+    plan = job.result.get("plan", {})
+    pages: dict[str, Any] = {}
+    for name, kind in SECTIONS:
+        entries = ImportPlanEntry.objects.filter(job=job, kind=kind).order_by("line", "pk")
+        page = Paginator(entries.values_list("line", "data"), PAGE_ROWS).get_page(
+            request.GET.get(name)
+        )
+        page.rows = [{"line": line, **data} for line, data in page.object_list]
+        others = request.GET.copy()
+        others.pop(name, None)
+        page.others = others.urlencode()
+        pages[name] = page
     return render(
         request,
         "members/import_preview.html",
         {
             "job": job,
             "plan": plan,
-            "counts": plan.counts(),
-            "errors": plan.errors[:KEPT_ERRORS],
-            "to_create": _created_rows(plan),
-            "to_update": plan.to_update[:SHOWN_ROWS],
-            "shown_rows": SHOWN_ROWS,
+            "counts": plan.get("counts", {}),
+            "pages": pages,
+            "errors": pages["errors"].rows,
+            "kept": import_jobs.KEPT_ENTRIES,
         },
     )
-
-
-def _created_rows(plan: ImportPlan) -> list[dict[str, Any]]:
-    return [
-        {
-            "line": row.line,
-            "member_number": row.member_number,
-            "name": f"{row.first_name} {row.last_name}",
-            "branch": plan.branch_slugs[row.branch_id],
-            "joined_on": row.joined_on,
-            "status": row.status or "member",
-        }
-        for row in plan.to_create[:SHOWN_ROWS]
-    ]
 
 
 @login_required
 @require_POST
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     job = _access_job(request, pk)
-    # Only one apply per job, however often the button is pressed.
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.UPLOADED).update(
-        status=ImportJob.RUNNING, updated_at=timezone.now()
-    )
-    if claimed:
-        if job.total >= BACKGROUND_FROM_LINES:
-            LIVE_PROGRESS[job.pk] = ("starting", 0, job.total)
-            threading.Thread(target=run_job, args=(job.pk, True), daemon=True).start()
-        else:
-            run_job(job.pk)
+    if job.status == ImportJob.UPLOADED and job.result.get("plan", {}).get("counts", {}).get(
+        "errors"
+    ):
+        raise PermissionDenied("This file has errors: fix them and upload it again.")
+    import_jobs.queue_apply(job)
     return redirect("member_import_job", pk=job.pk)
-
-
-def run_job(job_id: int, in_thread: bool = False) -> None:
-    """Apply a claimed job and record how it ended."""
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-
-    def progress(stage: str, done: int, total: int) -> None:
-        LIVE_PROGRESS[job_id] = (stage, done, total)
-
-    try:
-        data = _read_stored(job)
-        if data is None:
-            job.status = ImportJob.FAILED
-            job.result = {"message": "The uploaded file is gone; upload it again."}
-        else:
-            plan = do_apply_import(
-                data, file_name=job.file_name, actor=job.created_by, progress=progress
-            )
-            job.status = ImportJob.DONE if plan.applied else ImportJob.FAILED
-            job.processed = plan.counts()["created"] + plan.counts()["updated"]
-            job.result = {
-                "counts": plan.counts(),
-                "errors": [
-                    {"line": e.line, "column": e.column, "reason": e.reason}
-                    for e in plan.errors[:KEPT_ERRORS]
-                ],
-            }
-    except PermissionDenied as error:
-        job.status = ImportJob.FAILED
-        job.result = {"message": str(error)}
-    except Exception:
-        log.exception("members import %s failed", job_id)
-        job.status = ImportJob.FAILED
-        job.result = {"message": "The import failed unexpectedly; nothing was imported."}
-    finally:
-        job.updated_at = timezone.now()
-        job.save(update_fields=["status", "processed", "result", "updated_at"])
-        LIVE_PROGRESS.pop(job_id, None)
-        _forget_file(job)
-        if in_thread:
-            connection.close()
-            close_old_connections()
 
 
 def _expire_old_uploads() -> None:
@@ -238,17 +147,8 @@ def _expire_old_uploads() -> None:
         job.status = ImportJob.FAILED
         job.result = {"message": "Not applied within a week; upload the file again."}
         job.save(update_fields=["status", "result"])
-        _forget_file(job)
-
-
-def _forget_file(job: ImportJob) -> None:
-    still_needed = (
-        ImportJob.objects.filter(sha256=job.sha256, status=ImportJob.UPLOADED)
-        .exclude(pk=job.pk)
-        .exists()
-    )
-    if not still_needed:
-        _stored_file(job.sha256).unlink(missing_ok=True)
+        import_jobs.forget_file(job)
+        job.entries.all().delete()
 
 
 @login_required

@@ -16,15 +16,16 @@ from rankfile.core import lifecycle
 from rankfile.dues.owed import dues_owed, how_to_pay
 from rankfile.members.access import viewer_for
 from rankfile.members.actions import do_resign, do_update_member
+from rankfile.members.editing import EditConflict
 from rankfile.members.forms import ResignForm
 from rankfile.members.models import Member, Office
 from rankfile.standing.facts import determine_member
 from rankfile.standing.rulesets import NoRulesInForce
 from rankfile.voting.queries import my_open_polls
-from rankfile.web.forms import Form, ModelForm
+from rankfile.web.forms import EditForm, Form, show_errors
 
 
-class OwnContactForm(ModelForm):
+class OwnContactForm(EditForm):
     class Meta:
         model = Member
         fields = ["email", "phone", "address"]
@@ -81,6 +82,7 @@ def account(request: HttpRequest) -> HttpResponse:
     form = None
     token_form = TokenForm(prefix="token")
     new_secret = None
+    status = 200
     if request.method == "POST" and "token-name" in request.POST:
         token_form = TokenForm(request.POST, prefix="token")
         if token_form.is_valid():
@@ -99,11 +101,17 @@ def account(request: HttpRequest) -> HttpResponse:
             request.POST if posted else None, instance=Member.objects.get(pk=member.pk)
         )
         if posted and form.is_valid():
-            do_update_member(
-                request.user, member, reason="Updated by the member", **form.cleaned_data
-            )
-            messages.success(request, "Your contact details are saved.")
-            return redirect("account")
+            try:
+                values, seen = form.changes()
+                do_update_member(
+                    request.user, member, reason="Updated by the member", seen=seen, **values
+                )
+            except ValidationError as error:
+                show_errors(form, error)
+                status = 409 if isinstance(error, EditConflict) else 400
+            else:
+                messages.success(request, "Your contact details are saved.")
+                return redirect("account")
     tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
     return render(
         request,
@@ -115,6 +123,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "tokens": tokens,
             "new_secret": new_secret,
         },
+        status=status,
     )
 
 
