@@ -186,6 +186,7 @@ def apply_import(
             if plan.errors:
                 raise ImportFailed(plan)
             write_plan(plan, actor, progress)
+            _record_updates(plan, actor)
             plan.applied = True
             append_event(
                 actor=actor,
@@ -198,6 +199,40 @@ def apply_import(
     if not transaction.get_connection().in_atomic_block:
         refresh_statistics(len(plan.to_create) + len(plan.to_update))
     return plan
+
+
+# Fields whose change an import records as `member.update`, as the contact form does
+# (status and branch changes are lifecycle events, recorded with the import).
+RECORDED_FIELDS = ("first_name", "last_name", "email", "phone", "joined_on")
+
+
+def _record_updates(plan: ImportPlan, actor: Any) -> None:
+    """One `member.update` event per member whose names or contact details the file
+    changed: field names only, as the form records them. A changed email is on the record
+    like any other (it never moves the member's account: see accounts.actions)."""
+    changed = [
+        (update, sorted(k for k in update.changes if k in RECORDED_FIELDS))
+        for update in plan.to_update
+    ]
+    changed = [(update, fields) for update, fields in changed if fields]
+    if not changed:
+        return
+    reason = f"Import of {plan.file_name}"
+    for chunk in _chunks(changed, BATCH):
+        members = Member.objects.select_related("branch").in_bulk(
+            [update.member_id for update, _ in chunk]
+        )
+        for update, fields in chunk:
+            member = members[update.member_id]
+            append_event(
+                actor=actor,
+                action="member.update",
+                target=member,
+                member=member,
+                branch=member.branch,
+                reason=reason,
+                payload={"fields": fields},
+            )
 
 
 # --- reading and checking each row ----------------------------------------------------

@@ -124,11 +124,19 @@ def update_contact(request: HttpRequest, member_id: int) -> HttpResponse:
 def invite(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id, "member.invite")
     try:
-        do_invite_member(request.user, member, base_url=request.build_absolute_uri("/"))
+        user = do_invite_member(request.user, member, base_url=request.build_absolute_uri("/"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Invitation sent to {member.email}.")
+        if user.email == member.email:
+            messages.success(request, f"Invitation sent to {member.email}.")
+        else:
+            # The account keeps its own address; the record's new one is not its login.
+            messages.success(
+                request,
+                "A log-in link was sent to the address this member's account logs in with, "
+                "not to the address on the record.",
+            )
     return redirect(member)
 
 
