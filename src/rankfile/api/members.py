@@ -20,13 +20,13 @@ from rankfile.api.schemas import (
     MemberPage,
     MeOut,
 )
-from rankfile.audit.views import visible_events
 from rankfile.members import actions
 from rankfile.members.access import (
     Viewer,
     access_branch,
     access_member,
     viewer_for,
+    visible_events,
     visible_members,
 )
 from rankfile.members.models import Branch, Member, Office, Organization

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,14 +33,8 @@ from rankfile.dues.models import (
     default_currency,
 )
 from rankfile.dues.periods import parse_amount
-from rankfile.members.access import require, viewer_for
+from rankfile.members.access import require, require_everywhere
 from rankfile.members.models import Member
-
-
-def require_everywhere(actor: Any, capability: str) -> None:
-    """For work that spans branches (plans, imports, the exceptions list)."""
-    if actor is not None and not viewer_for(actor).can_everywhere(capability):
-        raise PermissionDenied("This needs the office over the whole organization.")
 
 
 def _amount(value: Decimal | str | int, field: str) -> Decimal:

@@ -20,12 +20,6 @@ from rankfile.members.access import require, viewer_for
 from rankfile.members.models import Member
 
 
-def can_see_waiver_reasons(user: Any, member: Member) -> bool:
-    """The member themselves and the treasurer's office (those who record dues)."""
-    viewer = viewer_for(user)
-    return viewer.is_self(member) or viewer.can("dues.record", member.branch_id)
-
-
 @transaction.atomic
 def do_request_waiver(
     actor: Any,

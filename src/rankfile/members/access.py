@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from rankfile.audit.models import AuditEvent
 from rankfile.core import lifecycle
 from rankfile.members.models import Branch, Member, MemberQuerySet, Office, subtree_ids
 
@@ -114,8 +115,33 @@ class Viewer:
     def can_see_contact(self, member: Member) -> bool:
         return self.is_self(member) or self.can("member.view_contact", member.branch_id)
 
-    def can_manage(self, member: Member) -> bool:
-        return self.can("member.manage", member.branch_id)
+    def can_manage(self, member: Member | None) -> bool:
+        return member is not None and self.can("member.manage", member.branch_id)
+
+    def can_over(self, capability: str, branch_id: int | None) -> bool:
+        """Whether the capability is held over that branch; branch None means the whole
+        organization, which only an organization-wide office covers (unlike ``can``, where
+        no branch means "anywhere")."""
+        if branch_id is None:
+            return self.can_everywhere(capability)
+        return self.can(capability, branch_id)
+
+    def can_grant(self, role: str, branch_id: int | None) -> bool:
+        """Whether this person may appoint to (or end) an office of ``role`` over that
+        branch (None: the whole organization): they must manage offices there and hold
+        every capability the office would give, over all of the scope it would give it.
+        No one gives more than they hold."""
+        if not self.can_over("office.manage", branch_id):
+            return False
+        for capability, roles in CAPABILITIES.items():
+            if role not in roles:
+                continue
+            if (capability, role) in ORGANIZATION_WIDE:
+                if not self.can_everywhere(capability):
+                    return False
+            elif not self.can_over(capability, branch_id):
+                return False
+        return True
 
     def filter_members(self, qs: MemberQuerySet, capability: str) -> MemberQuerySet:
         """Members in the branches where the capability is held."""
@@ -141,6 +167,32 @@ def require(actor: Any, capability: str, branch_id: int | None = None) -> None:
     capability for that branch. ``actor=None`` is the administrator at the command line."""
     if actor is not None:
         viewer_for(actor).require(capability, branch_id)
+
+
+def require_everywhere(actor: Any, capability: str) -> None:
+    """For work that spans branches or concerns the whole organization (its settings, plans,
+    imports of remittances, conventions, snapshots): an organization-wide office."""
+    if actor is not None and not viewer_for(actor).can_everywhere(capability):
+        raise PermissionDenied("This needs an office over the whole organization.")
+
+
+def require_over(actor: Any, capability: str, branch: Branch | None) -> None:
+    """The capability over ``branch``; over the whole organization when it is None."""
+    if branch is None:
+        require_everywhere(actor, capability)
+    else:
+        require(actor, capability, branch.pk)
+
+
+def require_grant(actor: Any, role: str, branch: Branch | None) -> None:
+    """Appointing to or ending an office: see Viewer.can_grant."""
+    if actor is not None and not viewer_for(actor).can_grant(
+        role, branch.pk if branch is not None else None
+    ):
+        raise PermissionDenied(
+            "You may appoint to or end only offices within your own powers: over branches "
+            "you manage offices for, with no capability you do not hold there yourself."
+        )
 
 
 def viewer_for(user: Any, on: datetime.date | None = None) -> Viewer:
@@ -202,3 +254,86 @@ def access_branch(user: Any, slug: str) -> Branch:
         return Branch.objects.select_related("parent").get(slug=slug)
     except Branch.DoesNotExist:
         raise Http404("No such branch.") from None
+
+
+# --- what each page may show: the rules the views and the API ask about -------------------
+
+
+def can_manage_conventions(user: Any) -> bool:
+    """Admins and the credentials committee, organization-wide, manage conventions (and see
+    draft apportionment tables). Nobody logged out does."""
+    return user is not None and viewer_for(user).can_everywhere("convention.manage")
+
+
+def can_see_enforcement(user: Any, member: Member) -> bool:
+    """Enforcement actions about a member: the member concerned and the appeals body."""
+    viewer = viewer_for(user)
+    return viewer.is_self(member) or viewer.can("appeals.review", member.branch_id)
+
+
+def can_enforce_on(user: Any, member: Member) -> bool:
+    """Whether the user may record an enforcement action about the member (never their own)."""
+    viewer = viewer_for(user)
+    return viewer.can("standing.enforce", member.branch_id) and not viewer.is_self(member)
+
+
+def sees_full_equal_treatment_report(user: Any) -> bool:
+    """Every member sees the equal-treatment report's aggregates; the appeals body (over the
+    whole organization) also sees who was acted on. An account with no membership sees
+    nothing (PermissionDenied)."""
+    viewer = viewer_for(user)
+    if viewer.member is None and not viewer.superuser:
+        raise PermissionDenied("The report is for members of the organization.")
+    return viewer.can_everywhere("appeals.review")
+
+
+def can_see_waiver_reasons(user: Any, member: Member) -> bool:
+    """The member themselves and the treasurer's office (those who record dues)."""
+    viewer = viewer_for(user)
+    return viewer.is_self(member) or viewer.can("dues.record", member.branch_id)
+
+
+def access_standing(user: Any, member_id: int | str) -> Member:
+    """The member whose standing ``user`` asks about, if they may see it: their own, or a
+    member of a branch where they hold `standing.view` or `appeals.review`. Http404 when
+    the member is not visible at all, PermissionDenied when their standing is not."""
+    member = access_member(user, member_id)
+    viewer = viewer_for(user)
+    if not (
+        viewer.is_self(member)
+        or viewer.can("standing.view", member.branch_id)
+        or viewer.can("appeals.review", member.branch_id)
+    ):
+        raise PermissionDenied("A member's standing is shown to them and their branch officers.")
+    return member
+
+
+def can_create_snapshots(user: Any) -> bool:
+    return viewer_for(user).can_everywhere("standing.enforce")
+
+
+def snapshot_named_scope(user: Any) -> Scope:
+    """The branches whose members a user sees by name in a snapshot: where they hold
+    `standing.view`. Everyone else sees the counts per branch of a published snapshot."""
+    return viewer_for(user).scope("standing.view")
+
+
+def visible_snapshot_filter(user: Any) -> Q:
+    """Snapshots a user may open: all of them for officers who view standing somewhere,
+    published ones for everyone else."""
+    if viewer_for(user).can("standing.view"):
+        return Q()
+    return Q(published_at__isnull=False)
+
+
+def visible_events(user: Any) -> QuerySet[AuditEvent]:
+    """Members see events about themselves, officers their branches', the appeals body all."""
+    viewer = viewer_for(user)
+    scope = viewer.scope("audit.view")
+    events = AuditEvent.objects.all()
+    if isinstance(scope, Everywhere):
+        return events
+    condition = Q(branch_id__in=scope)
+    if viewer.member is not None:
+        condition |= Q(member_id=viewer.member.pk)
+    return events.filter(condition) if (scope or viewer.member) else events.none()

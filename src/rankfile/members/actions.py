@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from rankfile.audit.actions import append_event
 from rankfile.core import lifecycle
-from rankfile.members.access import require, viewer_for
+from rankfile.members.access import (
+    require,
+    require_everywhere,
+    require_grant,
+    require_over,
+    viewer_for,
+)
 from rankfile.members.models import Branch, Member, MemberEvent, Office, Organization, Role
 
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "address")
@@ -29,7 +35,7 @@ def _check_date(on: datetime.date, what: str = "date") -> None:
 
 @transaction.atomic
 def do_configure_organization(actor: Any, *, name: str, **settings: Any) -> Organization:
-    require(actor, "office.manage")
+    require_everywhere(actor, "office.manage")
     organization = Organization.objects.order_by("pk").first() or Organization()
     organization.name = name
     for key, value in settings.items():
@@ -54,7 +60,8 @@ def do_create_branch(
     parent: Branch | None = None,
     founded_on: datetime.date | None = None,
 ) -> Branch:
-    require(actor, "office.manage")
+    """A new branch under ``parent`` (a top-level unit when None: organization-wide only)."""
+    require_over(actor, "office.manage", parent)
     branch = Branch(name=name, slug=slug, parent=parent, founded_on=founded_on)
     branch.full_clean()
     branch.save()
@@ -273,10 +280,11 @@ def do_appoint(
     reason: str = "",
 ) -> Office:
     """Give a member an office over a branch (with its sub-branches) or the whole
-    organization (branch None)."""
-    require(actor, "office.manage")
+    organization (branch None). No one appoints beyond their own powers (see
+    access.Viewer.can_grant)."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
+    require_grant(actor, role, branch)
     office = Office(
         member=member, role=role, branch=branch, started_on=started_on, ended_on=ended_on
     )
@@ -296,8 +304,9 @@ def do_appoint(
 
 @transaction.atomic
 def do_end_office(actor: Any, office: Office, *, ended_on: datetime.date, reason: str) -> Office:
-    require(actor, "office.manage")
-    office = Office.objects.select_for_update().get(pk=office.pk)
+    """End an office: only someone who could appoint to it (its role, over its scope)."""
+    office = Office.objects.select_for_update().select_related("branch").get(pk=office.pk)
+    require_grant(actor, office.role, office.branch)
     office.ended_on = ended_on
     office.full_clean()
     office.save(update_fields=["ended_on"])

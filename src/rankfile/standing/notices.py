@@ -14,14 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from rankfile.audit.actions import append_event
 from rankfile.core import cutoffs, lifecycle
 from rankfile.core.standing import Determination, determine
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require_everywhere
 from rankfile.members.models import Member, Organization
 from rankfile.standing.bulk import evaluate
 from rankfile.standing.facts import member_facts
@@ -81,10 +80,7 @@ def do_send_arrears_notices(
 ) -> NoticeBatch:
     """Email every member the rules match (see the module docstring) with their explanation
     and way back, as one audited batch listing every recipient."""
-    if actor is not None and not viewer_for(actor).can_everywhere("standing.enforce"):
-        raise PermissionDenied(
-            "Sending arrears notices needs an office over the whole organization."
-        )
+    require_everywhere(actor, "standing.enforce")
     notices = members_to_notify(as_of, window_days)
     organization = Organization.current()
     messages = []
