@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -20,15 +21,17 @@ from rankfile.api.schemas import (
     MemberPage,
     MeOut,
 )
+from rankfile.audit.actions import append_event
 from rankfile.members import actions
 from rankfile.members.access import (
     Viewer,
     access_branch,
     access_member,
+    directory_members,
     viewer_for,
     visible_events,
-    visible_members,
 )
+from rankfile.members.exporting import LARGE_EXPORT_ROWS
 from rankfile.members.models import Branch, Member, Office, Organization
 
 router = Router()
@@ -80,13 +83,26 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @router.get("members", response=MemberPage, tags=["members"], summary="The member directory")
 def list_members(request: HttpRequest, filters: Query[MemberFilter]) -> dict[str, Any]:
     viewer = viewer_for(request.user)
-    members = visible_members(request.user).select_related("branch")
+    members = directory_members(request.user).select_related("branch")
     if filters.q:
         members = members.search(filters.q)
     if filters.branch:
         members = members.in_branches(access_branch(request.user, filters.branch).subtree_ids())
     members = members.order_by("last_name", "first_name", "member_number")
     page = Paginator(members, PAGE_SIZE).get_page(filters.page)
+    if page.paginator.count > LARGE_EXPORT_ROWS:
+        # Paging through the roster is exporting it: on the record, page by page.
+        with transaction.atomic():
+            append_event(
+                actor=request.user,
+                action="member.export",
+                payload={
+                    "via": "api",
+                    "rows": len(page.object_list),
+                    "of": page.paginator.count,
+                    "page": page.number,
+                },
+            )
     fields = set(Organization.current().directory_fields)
     return {
         "count": page.paginator.count,

@@ -4,6 +4,9 @@ A person's powers follow from the offices they hold today. Each capability is gr
 roles; an office over a branch grants it for that branch and the branches below it, an office
 over the whole organization (no branch) grants it everywhere. Django superusers hold every
 capability everywhere (they are the installation's operators).
+
+A member who has resigned, been expelled or died holds no office's powers from the day that
+is recorded, whatever the office's end date, and sees no one else's record.
 """
 
 from __future__ import annotations
@@ -19,10 +22,23 @@ from django.utils import timezone
 
 from rankfile.audit.models import AuditEvent
 from rankfile.core import lifecycle
-from rankfile.members.models import Branch, Member, MemberQuerySet, Office, subtree_ids
+from rankfile.members.models import (
+    Branch,
+    Member,
+    MemberDirectory,
+    MemberQuerySet,
+    Office,
+    Organization,
+    subtree_ids,
+)
 
 # capability -> the roles that grant it
 CAPABILITIES: dict[str, frozenset[str]] = {
+    # The roster (names, branch, status) of the branches an office covers; what members who
+    # hold no office see is the organization's setting (Organization.member_directory).
+    "member.directory": frozenset(
+        {"admin", "secretary", "organizer", "treasurer", "credentials", "appeals"}
+    ),
     "member.view_contact": frozenset({"admin", "secretary", "organizer", "treasurer"}),
     "member.manage": frozenset({"admin", "secretary"}),
     "member.import": frozenset({"admin", "secretary"}),
@@ -204,7 +220,7 @@ def viewer_for(user: Any, on: datetime.date | None = None) -> Viewer:
         raise PermissionDenied("Log in first.")
     member = Member.objects.filter(user=user).select_related("branch").first()
     offices: list[Office] = []
-    if member is not None:
+    if member is not None and member.status not in lifecycle.FORMER_STATUSES:
         offices = list(
             Office.objects.held_on(on or timezone.localdate())
             .filter(member=member)
@@ -216,21 +232,56 @@ def viewer_for(user: Any, on: datetime.date | None = None) -> Viewer:
     return viewer
 
 
-def visible_members(user: Any) -> MemberQuerySet:
-    """Members a user may see in the directory: current members everywhere, plus anyone
-    (applicants, former members) in branches where they manage or see contacts, plus self."""
+def _roster_condition(viewer: Viewer, *scopes: Scope) -> Q | None:
+    """Who a person finds by name: current members of the branches their offices give them
+    the roster of, anyone (applicants, former members) where they see contact details or
+    review appeals, themselves, and — when the organization so decides — the current members
+    of their own branch. None: everyone."""
+    directory = viewer.scope("member.directory")
+    if isinstance(directory, Everywhere) or any(isinstance(s, Everywhere) for s in scopes):
+        return None
+    condition = Q(status__in=lifecycle.CURRENT_STATUSES, branch_id__in=directory)
+    for scope in scopes:
+        condition |= Q(branch_id__in=scope)
+    member = viewer.member
+    if member is not None:
+        condition |= Q(pk=member.pk)
+        if (
+            member.status in lifecycle.CURRENT_STATUSES
+            and Organization.current().member_directory == MemberDirectory.OWN_BRANCH
+        ):
+            condition |= Q(status__in=lifecycle.CURRENT_STATUSES, branch_id=member.branch_id)
+    return condition
+
+
+def directory_members(user: Any) -> MemberQuerySet:
+    """The members a user finds in the directory (and the API's list): see _roster_condition.
+    An account with no membership and no office sees no one (PermissionDenied)."""
     viewer = viewer_for(user)
-    qs = Member.objects.all()
-    contact_scope = viewer.scope("member.view_contact")
-    if isinstance(contact_scope, Everywhere):
-        return qs
-    if viewer.member is None and not contact_scope:
-        # An account with no membership (a former member's, an operator's) sees no one.
+    if viewer.member is None and not viewer.can("member.directory"):
         raise PermissionDenied("This account is not linked to a membership record.")
-    condition = Q(status=lifecycle.MEMBER) | Q(branch_id__in=contact_scope)
-    if viewer.member is not None:
-        condition |= Q(pk=viewer.member.pk)
-    return qs.filter(condition)
+    condition = _roster_condition(viewer, viewer.scope("member.view_contact"))
+    qs = Member.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+def visible_members(user: Any) -> MemberQuerySet:
+    """The members whose page a user may open: those of the directory, and anyone in the
+    branches where they review appeals (the appeals body must reach the members whose
+    cases it decides, whatever their status)."""
+    viewer = viewer_for(user)
+    if viewer.member is None and not viewer.can("member.directory"):
+        raise PermissionDenied("This account is not linked to a membership record.")
+    condition = _roster_condition(
+        viewer, viewer.scope("member.view_contact"), viewer.scope("appeals.review")
+    )
+    qs = Member.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+def can_export_members(user: Any) -> bool:
+    """The roster export is for officers, over the branches their offices cover."""
+    return viewer_for(user).can("member.directory")
 
 
 def access_member(user: Any, member_id: int | str, capability: str | None = None) -> Member:

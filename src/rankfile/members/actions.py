@@ -23,7 +23,15 @@ from rankfile.members.access import (
     require_over,
     viewer_for,
 )
-from rankfile.members.models import Branch, Member, MemberEvent, Office, Organization, Role
+from rankfile.members.models import (
+    Branch,
+    Member,
+    MemberDirectory,
+    MemberEvent,
+    Office,
+    Organization,
+    Role,
+)
 
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "address")
 
@@ -47,6 +55,31 @@ def do_configure_organization(actor: Any, *, name: str, **settings: Any) -> Orga
         action="organization.configure",
         target=organization,
         payload={"name": name, **{k: v for k, v in settings.items()}},
+    )
+    return organization
+
+
+@transaction.atomic
+def do_set_member_directory(actor: Any, *, visibility: str, reason: str) -> Organization:
+    """Decide what members who hold no office see of the roster (MemberDirectory): an
+    organization-wide administrator's decision, with its reason on the record."""
+    require_everywhere(actor, "office.manage")
+    if visibility not in MemberDirectory.values:
+        raise ValidationError({"visibility": f"Unknown choice {visibility!r}."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason (the decision that made this choice)."})
+    organization = Organization.objects.select_for_update().order_by("pk").first()
+    if organization is None:
+        organization = Organization.current()
+    before = organization.member_directory if organization.pk else MemberDirectory.OFFICERS
+    organization.member_directory = visibility
+    organization.save()
+    append_event(
+        actor=actor,
+        action="organization.member_directory",
+        target=organization,
+        reason=reason.strip(),
+        payload={"from": before, "to": visibility},
     )
     return organization
 

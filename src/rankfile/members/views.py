@@ -12,9 +12,15 @@ from django.views.decorators.http import require_POST
 
 from rankfile.accounts.actions import do_invite_member
 from rankfile.members import actions
-from rankfile.members.access import access_branch, access_member, viewer_for, visible_members
+from rankfile.members.access import (
+    access_branch,
+    access_member,
+    can_export_members,
+    directory_members,
+    viewer_for,
+)
 from rankfile.members.forms import ContactForm, DirectoryFilterForm, RecordEventForm
-from rankfile.members.models import Branch, Member, Office, Organization
+from rankfile.members.models import Branch, Member, MemberDirectory, Office, Organization
 from rankfile.web.forms import show_errors
 
 PAGE_SIZE = 50
@@ -24,7 +30,7 @@ PAGE_SIZE = 50
 def directory(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     form = DirectoryFilterForm(request.GET or None)
-    members = visible_members(request.user).select_related("branch")
+    members = directory_members(request.user).select_related("branch")
     if form.is_valid():
         if form.cleaned_data["q"]:
             members = members.search(form.cleaned_data["q"])
@@ -46,6 +52,9 @@ def directory(request: HttpRequest) -> HttpResponse:
             "fields": fields,
             "query": query.urlencode(),
             "can_import": viewer.can("member.import"),
+            "can_export": can_export_members(request.user),
+            "only_officers": Organization.current().member_directory == MemberDirectory.OFFICERS,
+            "is_officer": viewer.can("member.directory"),
         },
     )
 
