@@ -31,6 +31,7 @@ from rankfile.members.access import (
     viewer_for,
     visible_events,
 )
+from rankfile.members.actors import local_day, name_actors
 from rankfile.members.exporting import LARGE_EXPORT_ROWS
 from rankfile.members.models import Branch, Member, Office, Organization
 
@@ -167,6 +168,7 @@ def list_branches(request: HttpRequest) -> list[dict[str, Any]]:
 def audit_events(request: HttpRequest, page: int = 1) -> dict[str, Any]:
     events = visible_events(request.user).order_by("-seq")
     current = Paginator(events, PAGE_SIZE).get_page(page)
+    name_actors(current.object_list, on=lambda event: local_day(event.at))
     return {
         "count": current.paginator.count,
         "page": current.number,
@@ -175,7 +177,7 @@ def audit_events(request: HttpRequest, page: int = 1) -> dict[str, Any]:
             {
                 "seq": e.seq,
                 "at": e.at,
-                "actor": e.actor_label,
+                "actor": e.who,
                 "action": e.action,
                 "target_type": e.target_type,
                 "target_id": e.target_id,

@@ -19,6 +19,7 @@ from rankfile.members.access import (
     directory_members,
     viewer_for,
 )
+from rankfile.members.actors import name_actors
 from rankfile.members.forms import ContactForm, DirectoryFilterForm, RecordEventForm
 from rankfile.members.models import Branch, Member, MemberDirectory, Office, Organization
 from rankfile.web.forms import show_errors
@@ -81,7 +82,12 @@ def _render_member_page(
         "offices": member.offices.held_on().select_related("branch"),
     }
     if full:
-        context["events"] = member.events.select_related("from_branch", "to_branch", "recorded_by")
+        context["events"] = name_actors(
+            member.events.select_related("from_branch", "to_branch"),
+            actor_id=lambda event: event.recorded_by_id,
+            on=lambda event: event.on,
+            system=lambda event: True,
+        )
     if can_manage:
         context["event_form"] = event_form or RecordEventForm(prefix="event")
         context["contact_form"] = contact_form or ContactForm(instance=member, prefix="contact")

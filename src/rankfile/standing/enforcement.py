@@ -27,6 +27,7 @@ from rankfile.core.fairness import (
     format_p,
 )
 from rankfile.members.access import can_see_enforcement, require
+from rankfile.members.actors import name_actors
 from rankfile.members.models import Branch, Member
 from rankfile.standing.bulk import MemberStanding, evaluate
 from rankfile.standing.models import EnforcementAction, EnforcementKind
@@ -97,7 +98,10 @@ def visible_enforcement(user: Any, member: Member) -> list[EnforcementAction]:
     PermissionDenied otherwise."""
     if not can_see_enforcement(user, member):
         raise PermissionDenied("Only the member concerned and the appeals body see these.")
-    return list(EnforcementAction.objects.filter(member=member).select_related("branch"))
+    return name_actors(
+        EnforcementAction.objects.filter(member=member).select_related("branch"),
+        on=lambda action: action.on,
+    )
 
 
 # dimension -> labels per member, from that member's row on the report's date.

@@ -29,6 +29,7 @@ from rankfile.members.access import (
     viewer_for,
     visible_snapshot_filter,
 )
+from rankfile.members.actors import name_actors
 from rankfile.members.models import Member
 from rankfile.standing import enforcement, notices
 from rankfile.standing.bulk import evaluate
@@ -266,6 +267,7 @@ def equal_treatment(request: HttpRequest) -> HttpResponse:
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
     reports = enforcement.equal_treatment(start, end)
+    name_actors([a for report in reports for a in report.actions], on=lambda action: action.on)
     return render(
         request,
         "standing/equal_treatment.html",
