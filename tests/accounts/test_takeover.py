@@ -55,9 +55,8 @@ def test_a_secretary_who_changes_an_officers_email_cannot_send_the_login_link_el
     credentials_member.refresh_from_db()
     assert credentials_member.user == account
     # the change itself is on the record
-    assert AuditEvent.objects.filter(
-        action="member.update", member=credentials_member, payload__fields=["email"]
-    ).exists()
+    event = AuditEvent.objects.get(action="member.update", member=credentials_member)
+    assert event.payload == {"fields": ["email"]}
 
 
 def test_an_operators_account_is_never_linked_to_a_member_by_an_officer(
@@ -95,3 +94,22 @@ def test_an_import_that_changes_an_email_is_on_the_record_and_moves_no_account(
     with django_capture_on_commit_callbacks(execute=True):
         do_invite_member(people.secretary, credentials_member, base_url="http://testserver/")
     assert [m.to for m in mail.outbox] == [["cora@example.org"]]
+
+
+def test_an_import_records_each_changed_member_in_one_unbroken_chain(people):
+    from rankfile.audit.verify import verify_audit_log
+    from rankfile.members.csvfile import COLUMNS
+    from rankfile.members.importing import apply_import
+
+    rows = [
+        [m.member_number, m.first_name, m.last_name, f"new-{m.member_number}@example.org"]
+        + [m.phone, m.branch.slug, m.joined_on.isoformat(), ""]
+        for m in Member.objects.filter(branch=people.east).select_related("branch")
+    ]
+    data = "\r\n".join([",".join(COLUMNS), *(",".join(row) for row in rows), ""]).encode()
+    before = AuditEvent.objects.count()
+    assert apply_import(data, file_name="all.csv", actor=people.admin).applied
+    events = AuditEvent.objects.filter(action="member.update").order_by("seq")
+    assert {e.member.member_number for e in events} == {row[0] for row in rows}
+    assert AuditEvent.objects.count() == before + len(rows) + 1  # and the import itself
+    assert verify_audit_log().ok

@@ -39,7 +39,7 @@ def do_invite_member(actor: Any, member: Member, *, base_url: str) -> User:
     that belongs to no member (an operator's) is never linked to a member by an officer.
     """
     require(actor, "member.invite", member.branch_id)
-    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     user = member.user
     if user is None:
         if not member.email:

@@ -338,7 +338,9 @@ def do_appoint(
 @transaction.atomic
 def do_end_office(actor: Any, office: Office, *, ended_on: datetime.date, reason: str) -> Office:
     """End an office: only someone who could appoint to it (its role, over its scope)."""
-    office = Office.objects.select_for_update().select_related("branch").get(pk=office.pk)
+    office = (
+        Office.objects.select_for_update(of=("self",)).select_related("branch").get(pk=office.pk)
+    )
     require_grant(actor, office.role, office.branch)
     office.ended_on = ended_on
     office.full_clean()

@@ -24,7 +24,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from rankfile.audit.actions import append_event
+from rankfile.audit.actions import append_event, append_events
 from rankfile.core import lifecycle
 from rankfile.members.access import EVERYWHERE, Scope, viewer_for
 from rankfile.members.csvfile import (
@@ -222,17 +222,20 @@ def _record_updates(plan: ImportPlan, actor: Any) -> None:
         members = Member.objects.select_related("branch").in_bulk(
             [update.member_id for update, _ in chunk]
         )
-        for update, fields in chunk:
-            member = members[update.member_id]
-            append_event(
-                actor=actor,
-                action="member.update",
-                target=member,
-                member=member,
-                branch=member.branch,
-                reason=reason,
-                payload={"fields": fields},
-            )
+        append_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "member.update",
+                    "target": members[update.member_id],
+                    "member": members[update.member_id],
+                    "branch": members[update.member_id].branch,
+                    "reason": reason,
+                    "payload": {"fields": fields},
+                }
+                for update, fields in chunk
+            ]
+        )
 
 
 # --- reading and checking each row ----------------------------------------------------
