@@ -185,6 +185,21 @@ def require(actor: Any, capability: str, branch_id: int | None = None) -> None:
         viewer_for(actor).require(capability, branch_id)
 
 
+def require_self_or(actor: Any, member: Member, capability: str) -> None:
+    """The member themselves, or someone holding the capability over their branch."""
+    if actor is not None and not viewer_for(actor).is_self(member):
+        require(actor, capability, member.branch_id)
+
+
+def import_scope(actor: Any) -> Scope:
+    """The branches whose members ``actor`` may import (None: the command line, all)."""
+    if actor is None:
+        return EVERYWHERE
+    viewer = viewer_for(actor)
+    viewer.require("member.import")
+    return viewer.scope("member.import")
+
+
 def require_everywhere(actor: Any, capability: str) -> None:
     """For work that spans branches or concerns the whole organization (its settings, plans,
     imports of remittances, conventions, snapshots): an organization-wide office."""

@@ -21,6 +21,7 @@ from rankfile.members.access import (
     require_everywhere,
     require_grant,
     require_over,
+    require_self_or,
     viewer_for,
 )
 from rankfile.members.models import (
@@ -273,8 +274,7 @@ def do_resign(user: Any, member: Member, *, statement: str = "") -> MemberEvent:
 @transaction.atomic
 def do_update_member(actor: Any, member: Member, *, reason: str = "", **changes: Any) -> Member:
     """Change a member's names or contact details (by an officer, or by themselves)."""
-    if actor is not None and not viewer_for(actor).is_self(member):
-        require(actor, "member.manage", member.branch_id)
+    require_self_or(actor, member, "member.manage")
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} here.")

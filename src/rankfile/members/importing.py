@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from rankfile.audit.actions import append_event, append_events
 from rankfile.core import lifecycle
-from rankfile.members.access import EVERYWHERE, Scope, viewer_for
+from rankfile.members.access import Scope, import_scope
 from rankfile.members.csvfile import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -164,14 +164,6 @@ def plan_import(
         _compare_with_members(plan, rows, scope)
     plan.errors.sort(key=lambda error: error.line)
     return plan
-
-
-def import_scope(actor: Any) -> Scope:
-    if actor is None:
-        return EVERYWHERE
-    viewer = viewer_for(actor)
-    viewer.require("member.import")
-    return viewer.scope("member.import")
 
 
 def apply_import(
