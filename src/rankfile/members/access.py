@@ -191,6 +191,15 @@ def require_self_or(actor: Any, member: Member, capability: str) -> None:
         require(actor, capability, member.branch_id)
 
 
+def require_officer_on_another(actor: Any, member: Member, capability: str) -> None:
+    """The capability over the member's branch, and the member is not the actor: an officer
+    does not record what makes their own standing (payments, checkoff, dues plan,
+    enforcement, lifecycle events); another officer does, on the record."""
+    require(actor, capability, member.branch_id)
+    if actor is not None and viewer_for(actor).is_self(member):
+        raise PermissionDenied("Another officer must record this about your own membership.")
+
+
 def import_scope(actor: Any) -> Scope:
     """The branches whose members ``actor`` may import (None: the command line, all)."""
     if actor is None:

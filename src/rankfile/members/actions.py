@@ -20,6 +20,7 @@ from rankfile.members.access import (
     require,
     require_everywhere,
     require_grant,
+    require_officer_on_another,
     require_over,
     require_self_or,
     viewer_for,
@@ -217,8 +218,9 @@ def do_record_member_event(
     to_branch: Branch | None = None,
 ) -> MemberEvent:
     """Record a lifecycle event (lapsed, reinstated, transferred, expelled, ...) with its
-    reason. A transfer needs the right to manage members in both branches."""
-    require(actor, "member.manage", member.branch_id)
+    reason. A transfer needs the right to manage members in both branches. No one records
+    these about their own membership (they resign with do_resign)."""
+    require_officer_on_another(actor, member, "member.manage")
     if to_branch is not None:
         require(actor, "member.manage", to_branch.pk)
     if not reason.strip():

@@ -26,7 +26,7 @@ from rankfile.core.fairness import (
     equal_treatment_report,
     format_p,
 )
-from rankfile.members.access import can_see_enforcement, require
+from rankfile.members.access import can_see_enforcement, require_officer_on_another
 from rankfile.members.actors import name_actors
 from rankfile.members.models import Branch, Member
 from rankfile.standing.bulk import MemberStanding, evaluate
@@ -52,7 +52,7 @@ def do_record_enforcement(
     on: datetime.date | None = None,
 ) -> EnforcementAction:
     """Put an officer's action about one member's standing on the record."""
-    require(actor, "standing.enforce", member.branch_id)
+    require_officer_on_another(actor, member, "standing.enforce")
     errors = {}
     if kind not in EnforcementKind.values:
         errors["kind"] = f"{kind!r} is not a kind of enforcement action."
