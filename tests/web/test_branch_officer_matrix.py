@@ -46,6 +46,10 @@ class World:
     east: Any
     plan: Any
     secretary_office: Any
+    payment: Any
+    checkoff: Any
+    waiver: Any
+    snapshot: Any
 
 
 @pytest.fixture
@@ -60,7 +64,35 @@ def world(people, west_officers) -> World:
     users["national_credentials"] = cara.user
     for name in ("admin", "treasurer", "appeals", "secretary", "south_member", "outsider"):
         users[name] = getattr(people, name)
+    from rankfile.dues.actions import do_record_payment
+    from rankfile.dues.checkoff import do_authorize_checkoff
+    from rankfile.dues.waivers import do_request_waiver
+    from rankfile.standing.rulesets import do_adopt_rules
+    from rankfile.standing.snapshots import create_snapshot
+
     plan = do_create_plan(None, name="Standard", slug="standard", kind="flat", amount="10")
+    mia = people.member.member
+    payment = do_record_payment(
+        None,
+        mia,
+        covers_from=datetime.date(2024, 2, 1),
+        covers_through=datetime.date(2024, 2, 29),
+        amount="10",
+        method="cash",
+        received_on=ON,
+    )
+    checkoff = do_authorize_checkoff(
+        None, mia, kind="bank", started_on=datetime.date(2024, 1, 1), reference="M-1"
+    )
+    waiver = do_request_waiver(
+        people.member,
+        mia,
+        starts_on=datetime.date(2025, 6, 1),
+        ends_on=datetime.date(2025, 7, 31),
+        reason="Laid off",
+    )
+    do_adopt_rules(None, text=RULES, decision="Congress 2019")
+    snapshot = create_snapshot(None, ON, "Roll")
     return World(
         people=people,
         users=users,
@@ -68,6 +100,10 @@ def world(people, west_officers) -> World:
         east=people.east,
         plan=plan,
         secretary_office=Office.objects.get(member=people.secretary.member, role="secretary"),
+        payment=payment,
+        checkoff=checkoff,
+        waiver=waiver,
+        snapshot=snapshot,
     )
 
 
@@ -109,13 +145,20 @@ def _sees_mias_record(actor: Any, w: World) -> None:
 def _act(name: str):  # noqa: C901 - one table of every action
     from rankfile.accounts.actions import do_invite_member
     from rankfile.conventions.actions import do_create_convention
-    from rankfile.dues.actions import do_create_plan, do_record_payment, do_set_plan
-    from rankfile.dues.checkoff import do_authorize_checkoff
-    from rankfile.dues.waivers import do_request_waiver
+    from rankfile.dues.actions import (
+        do_create_plan,
+        do_record_payment,
+        do_reverse_payment,
+        do_set_plan,
+    )
+    from rankfile.dues.checkoff import do_authorize_checkoff, do_end_checkoff
+    from rankfile.dues.waivers import do_decide_waiver, do_request_waiver
     from rankfile.members import actions as m
     from rankfile.members.access import access_member, access_standing
     from rankfile.standing.enforcement import do_record_enforcement
+    from rankfile.standing.notices import do_send_arrears_notices
     from rankfile.standing.rulesets import do_adopt_rules
+    from rankfile.standing.snapshots import create_snapshot, do_publish_snapshot
 
     table = {
         "add_member": lambda a, w: m.do_add_member(
@@ -162,6 +205,14 @@ def _act(name: str):  # noqa: C901 - one table of every action
             ends_on=datetime.date(2025, 3, 31),
             reason="Strike",
         ),
+        "reverse_payment": lambda a, w: do_reverse_payment(a, w.payment, reason="Bounced"),
+        "end_checkoff": lambda a, w: do_end_checkoff(a, w.checkoff, ended_on=ON, reason="Left"),
+        "decide_waiver": lambda a, w: do_decide_waiver(
+            a, w.waiver, grant=True, decision_reason="Laid off, on evidence"
+        ),
+        "create_snapshot": lambda a, w: create_snapshot(a, ON, "Second roll"),
+        "publish_snapshot": lambda a, w: do_publish_snapshot(a, w.snapshot),
+        "send_arrears_notices": lambda a, w: do_send_arrears_notices(a, ON),
         "create_plan": lambda a, w: do_create_plan(
             a, name="Reduced", slug="reduced", kind="flat", amount="5"
         ),
@@ -210,6 +261,13 @@ ALLOWED: dict[str, set[str]] = {
     "authorize_checkoff": TREASURY,
     "request_waiver": TREASURY,
     "create_plan": TREASURY,
+    "reverse_payment": TREASURY,
+    "end_checkoff": TREASURY,
+    "decide_waiver": TREASURY,
+    # organization-wide standing.enforce: admin, secretary, treasurer, credentials
+    "create_snapshot": {"admin", "treasurer", "national_credentials"},
+    "publish_snapshot": {"admin", "treasurer", "national_credentials"},
+    "send_arrears_notices": {"admin", "treasurer", "national_credentials"},
     "record_enforcement": {"admin", "treasurer", "national_credentials", "secretary"},
     "open_standing": ROSTER | REVIEW,
     "see_enforcement": REVIEW,
