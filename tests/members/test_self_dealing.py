@@ -62,3 +62,17 @@ def test_an_officer_does_not_record_enforcement_or_events_about_themselves(peopl
         do_record_member_event(people.secretary, sam, kind="reinstated", on=ON, reason="Myself")
     sam.refresh_from_db()
     assert sam.status == "lapsed"
+
+
+def test_an_officers_own_pages_do_not_offer_what_another_officer_must_record(client, people):
+    from django.urls import reverse
+
+    client.force_login(people.secretary)
+    own = client.get(reverse("member", args=[people.secretary.member.pk])).content.decode()
+    assert "Record a change" not in own
+    assert "Edit contact details" in own  # her own details, she edits
+    mia = client.get(reverse("member", args=[people.member.member.pk])).content.decode()
+    assert "Record a change" in mia
+    client.force_login(people.treasurer)
+    own = client.get(reverse("dues:member", args=[people.treasurer.member.pk])).content.decode()
+    assert reverse("dues:record_payment", args=[people.treasurer.member.pk]) not in own

@@ -29,6 +29,7 @@ from rankfile.dues.models import (
 from rankfile.dues.waivers import do_decide_waiver, do_request_waiver
 from rankfile.members.access import (
     access_member,
+    can_act_on_another,
     can_see_waiver_reasons,
     require_everywhere,
     viewer_for,
@@ -81,8 +82,8 @@ def decide_form_for(waiver: Waiver, data: Any = None) -> forms.DecideWaiverForm:
 def _member_page(
     request: HttpRequest, member: Member, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    can_record = viewer.can("dues.record", member.branch_id)
+    # another officer records an officer's own dues
+    can_record = can_act_on_another(request.user, member, "dues.record")
     context = _dues_of(member) | {
         "can_record": can_record,
         "show_reasons": can_see_waiver_reasons(request.user, member),

@@ -200,6 +200,12 @@ def require_officer_on_another(actor: Any, member: Member, capability: str) -> N
         raise PermissionDenied("Another officer must record this about your own membership.")
 
 
+def can_act_on_another(user: Any, member: Member, capability: str) -> bool:
+    """What require_officer_on_another allows, for a page to offer the form or not."""
+    viewer = viewer_for(user)
+    return viewer.can(capability, member.branch_id) and not viewer.is_self(member)
+
+
 def import_scope(actor: Any) -> Scope:
     """The branches whose members ``actor`` may import (None: the command line, all)."""
     if actor is None:

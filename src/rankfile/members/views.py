@@ -15,6 +15,7 @@ from rankfile.members import actions
 from rankfile.members.access import (
     access_branch,
     access_member,
+    can_act_on_another,
     can_export_members,
     directory_members,
     viewer_for,
@@ -78,6 +79,8 @@ def _render_member_page(
         "is_self": viewer.is_self(member),
         "fields": set(Organization.current().directory_fields),
         "can_manage": can_manage,
+        # another officer records changes to an officer's own membership
+        "can_record_event": can_act_on_another(request.user, member, "member.manage"),
         "can_invite": viewer.can("member.invite", member.branch_id),
         "offices": member.offices.held_on().select_related("branch"),
     }
