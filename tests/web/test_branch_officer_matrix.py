@@ -126,6 +126,15 @@ def _export_holds_mia(actor: Any, w: World) -> None:
         raise Http404("Mia is not in the export")
 
 
+def _authorize_another_checkoff(actor: Any, w: World) -> None:
+    from rankfile.dues.checkoff import do_authorize_checkoff, do_end_checkoff
+
+    do_end_checkoff(None, w.checkoff, ended_on=datetime.date(2024, 12, 31), reason="Changed job")
+    do_authorize_checkoff(
+        actor, w.mia, kind="payroll", started_on=ON, employer_name="Acme", employee_id="E-1"
+    )
+
+
 def _sees_enforcement(actor: Any, w: World) -> None:
     from rankfile.members.access import can_see_enforcement
 
@@ -151,7 +160,7 @@ def _act(name: str):  # noqa: C901 - one table of every action
         do_reverse_payment,
         do_set_plan,
     )
-    from rankfile.dues.checkoff import do_authorize_checkoff, do_end_checkoff
+    from rankfile.dues.checkoff import do_end_checkoff
     from rankfile.dues.waivers import do_decide_waiver, do_request_waiver
     from rankfile.members import actions as m
     from rankfile.members.access import access_member, access_standing
@@ -195,9 +204,7 @@ def _act(name: str):  # noqa: C901 - one table of every action
             received_on=ON,
         ),
         "set_plan": lambda a, w: do_set_plan(a, w.mia, plan=w.plan, starts_on=ON),
-        "authorize_checkoff": lambda a, w: do_authorize_checkoff(
-            a, w.mia, kind="payroll", started_on=ON, employer_name="Acme", employee_id="E-1"
-        ),
+        "authorize_checkoff": _authorize_another_checkoff,
         "request_waiver": lambda a, w: do_request_waiver(
             a,
             w.mia,
@@ -222,7 +229,9 @@ def _act(name: str):  # noqa: C901 - one table of every action
         "open_standing": lambda a, w: access_standing(a, w.mia.pk),
         "see_enforcement": _sees_enforcement,
         "see_record": _sees_mias_record,
-        "adopt_rules": lambda a, w: do_adopt_rules(a, text=RULES, decision="Congress"),
+        "adopt_rules": lambda a, w: do_adopt_rules(
+            a, text=RULES.replace('"1"', '"2"'), decision="Congress"
+        ),
         "create_convention": lambda a, w: do_create_convention(
             a,
             name="Tenth",

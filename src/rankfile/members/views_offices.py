@@ -43,7 +43,7 @@ def offices(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Appointed.")
                 return redirect("offices")
         status = 400
-    held = (
+    held = list(
         Office.objects.held_on()
         .select_related("member", "branch")
         .order_by("branch__name", "role", "member__last_name")
