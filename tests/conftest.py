@@ -103,3 +103,22 @@ def people(db: Any) -> People:
         south_member=south_member.user,
         outsider=outsider,
     )
+
+
+ROLES = ["admin", "secretary", "organizer", "treasurer", "credentials", "appeals"]
+
+
+@pytest.fixture
+def west_officers(people: People) -> dict[str, Any]:
+    """One officer of every role scoped to the West branch (role -> account): none of them
+    has any power over East (Mia's branch) or the South region."""
+    from rankfile.members.actions import do_appoint
+
+    officers = {}
+    for number, role in enumerate(ROLES, start=1201):
+        person = make_person(role.title(), "West", people.west, number=str(number))
+        do_appoint(
+            None, person, role=role, branch=people.west, started_on=datetime.date(2024, 1, 1)
+        )
+        officers[role] = person.user
+    return officers

@@ -64,6 +64,9 @@ def test_an_invitation_link_works_once(client, people, django_capture_on_commit_
 def test_an_ordinary_member_cannot_invite(client, people):
     client.force_login(people.member)
     response = client.post(reverse("member_invite", args=[people.other.member.pk]))
+    assert response.status_code == 404  # another branch's member is not even visible
+    client.force_login(people.appeals)
+    response = client.post(reverse("member_invite", args=[people.member.member.pk]))
     assert response.status_code == 403
     assert mail.outbox == []
 

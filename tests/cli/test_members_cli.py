@@ -98,11 +98,12 @@ def test_it_exports_to_stdout_or_a_file_and_the_export_re_imports_unchanged(
     assert "0 created, 0 updated (0 status changes)" in capsys.readouterr().out
 
 
-def test_an_export_as_a_member_leaves_others_contact_details_blank(people, capsys):
-    assert main(["export", "members", "--as", "mia@example.org"]) == 0
+def test_an_export_as_an_officer_holds_the_branches_they_cover(people, capsys):
+    assert main(["export", "members", "--as", "alex@example.org"]) == 0  # appeals, west
     rows = {r["first_name"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
-    assert rows["Mia"]["email"] == "mia@example.org"
-    assert rows["Otto"]["email"] == ""
+    assert "Mia" not in rows  # east
+    assert rows["Otto"]["email"] == ""  # west, but no contact details for the appeals body
+    assert main(["export", "members", "--as", "mia@example.org"]) == 1  # holds no office
 
 
 def test_import_and_export_have_help(capsys):

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rankfile.audit.models import AuditEvent
 from rankfile.dues.checkoff import do_authorize_checkoff, do_end_checkoff
 from rankfile.dues.models import CheckoffAuthorization, Waiver
-from rankfile.dues.waivers import can_see_waiver_reasons, do_request_waiver
+from rankfile.dues.waivers import do_request_waiver
+from rankfile.members.access import can_see_waiver_reasons
 from rankfile.standing.waivers import do_decide_waiver
 
 START = datetime.date(2025, 1, 1)

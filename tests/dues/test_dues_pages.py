@@ -62,7 +62,7 @@ def test_someone_without_a_membership_has_no_dues_page(client, people):
         ("treasurer", 200, True),
         ("admin", 200, True),
         ("secretary", 200, False),  # the member's branch secretary sees dues, not reasons
-        ("other", 403, False),
+        ("other", 404, False),  # another branch's member: not even visible
         ("appeals", 403, False),
         ("outsider", 403, False),  # sees the directory entry, not the dues
     ],

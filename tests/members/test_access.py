@@ -32,6 +32,8 @@ def test_an_ordinary_member_sees_their_own_record_in_full_and_no_other_contact(p
 
 def test_access_member_refuses_what_the_user_may_not_do(people):
     with pytest.raises(PermissionDenied):
+        access_member(people.appeals, people.member.member.pk, "member.manage")
+    with pytest.raises(Http404):  # a member of another branch: not even visible
         access_member(people.member, people.other.member.pk, "member.manage")
     assert access_member(people.secretary, people.member.member.pk, "member.manage")
 

@@ -48,8 +48,8 @@ def test_the_answer_is_the_standing_pages_answer(client, history):
     ("viewer", "subject", "status"),
     [
         ("secretary", "member", 200),  # officer of the member's branch
-        ("secretary", "other", 403),  # another branch
-        ("other", "member", 403),  # an ordinary member of another branch
+        ("secretary", "other", 404),  # another branch: not even visible
+        ("other", "member", 404),  # an ordinary member of another branch
     ],
 )
 def test_only_the_member_and_their_officers_read_a_standing(

@@ -9,7 +9,7 @@ def test_a_missing_member_gets_our_not_found_page(client, people):
 
 
 def test_a_refusal_says_why_in_plain_words(client, people):
-    client.force_login(people.member)
-    response = client.post(reverse("member_invite", args=[people.other.member.pk]))
+    client.force_login(people.appeals)  # sees every member, invites no one
+    response = client.post(reverse("member_invite", args=[people.member.member.pk]))
     assert response.status_code == 403
     assert "You do not hold an office that allows this." in response.content.decode()

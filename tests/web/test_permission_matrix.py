@@ -19,11 +19,20 @@ EXPECTED = {
     "branches": dict.fromkeys(PERSONAS, 200),
     "account": dict.fromkeys(PERSONAS, 200),
     "audit_log": dict.fromkeys(PERSONAS, 200),
-    "member": {**dict.fromkeys(PERSONAS, 200), "outsider": 403},
+    # Mia's page: herself, the officers who cover east, the appeals body; not another
+    # branch's member.
+    "member": {**dict.fromkeys(PERSONAS, 200), "other": 404, "outsider": 403},
     "branch": dict.fromkeys(PERSONAS, 200),
     "offices": dict.fromkeys(PERSONAS, 200),
+    "organization": dict.fromkeys(PERSONAS, 200),
     "member_import": {**dict.fromkeys(PERSONAS, 403), "admin": 200, "secretary": 200},
-    "member_export": {**dict.fromkeys(PERSONAS, 200), "outsider": 403},
+    # The roster export is for officers.
+    "member_export": {
+        **dict.fromkeys(PERSONAS, 200),
+        "member": 403,
+        "other": 403,
+        "outsider": 403,
+    },
 }
 
 
@@ -64,14 +73,27 @@ def test_contact_details_show_only_to_those_whose_role_needs_them(client, people
     assert (mia.address in text) is SEES_MIA_CONTACT[persona]
 
 
+# Who finds whom in the directory, by default: officers the branches they cover, ordinary
+# members themselves only.
+FINDS = {
+    "admin": {"Mia", "Otto", "Sol"},
+    "secretary": {"Mia"},  # east
+    "treasurer": {"Mia", "Otto", "Sol"},  # organization-wide
+    "appeals": {"Otto"},  # the appeals office names west
+    "member": {"Mia"},  # herself
+    "other": {"Otto"},
+    "outsider": set(),
+}
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_directory_leaks_no_contact_details_outside_a_persons_scope(client, people, persona):
     response = get(client, people, persona, reverse("directory"))
     text = response.content.decode()
     otto = people.other.member  # west: only organization-wide officers see his phone
     assert (otto.phone in text) is (persona in ("admin", "treasurer", "other"))
-    # every member finds current members by name; an account with no membership, no one
-    assert ("Mia" in text) is (persona != "outsider")
+    for name in ("Mia", "Otto", "Sol"):
+        assert (name in text) is (name in FINDS[persona]), name
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -83,7 +105,8 @@ def test_only_officers_over_the_branch_may_record_changes(client, people, person
         {"event-kind": "lapsed", "event-on": "2025-01-01", "event-reason": "No dues"},
     )
     allowed = persona in ("admin", "secretary")
-    assert response.status_code == (302 if allowed else 403)
+    # refused: 403, or 404 for those who may not even see Mia (another branch's member)
+    assert response.status_code == (302 if allowed else 404 if persona == "other" else 403)
     mia.refresh_from_db()
     assert mia.status == ("lapsed" if allowed else "member")
 

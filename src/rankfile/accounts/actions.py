@@ -34,38 +34,60 @@ def invitation_path(user: User) -> str:
 @transaction.atomic
 def do_invite_member(actor: Any, member: Member, *, base_url: str) -> User:
     """Give a member an account (if they have none) and email them a link to set their
-    password. The link works once and expires after PASSWORD_RESET_TIMEOUT."""
+    password. The link works once and expires after PASSWORD_RESET_TIMEOUT.
+
+    A link only ever goes to the address the account itself logs in with: changing a
+    member's email on their record does not move their account, so an officer who edits
+    the address cannot send themselves the key to someone else's account. An account
+    that belongs to no member (an operator's) is never linked to a member by an officer.
+    """
     require(actor, "member.invite", member.branch_id)
-    if not member.email:
-        raise ValidationError({"email": "The member has no email address to invite."})
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     user = member.user
     if user is None:
+        if not member.email:
+            raise ValidationError({"email": "The member has no email address to invite."})
         existing = User.objects.filter(email__iexact=member.email).first()
-        if existing is not None and hasattr(existing, "member"):
+        if existing is not None:
+            if hasattr(existing, "member"):
+                raise ValidationError(
+                    {"email": "Another member's account already uses this email address."}
+                )
             raise ValidationError(
-                {"email": "Another member's account already uses this email address."}
+                {
+                    "email": "An account that is not a member's already uses this email "
+                    "address; only an operator can link it to a membership."
+                }
             )
-        user = existing or User.objects.create_user(member.email, None)
+        user = User.objects.create_user(member.email, None)
         user.display_name = member.full_name
         user.save(update_fields=["display_name"])
         member.user = user
         member.save(update_fields=["user"])
+        account = "created"
+    else:
+        account = "existing"
+    # The account's own address, never the (editable) address on the member's record.
+    to = user.email
     link = base_url.rstrip("/") + invitation_path(user)
+    organization = Organization.current()
     body = render_to_string(
         "registration/invitation_email.txt",
-        {"member": member, "organization": Organization.current(), "link": link},
+        {"member": member, "login": to, "organization": organization, "link": link},
     )
-    organization = Organization.current()
     append_event(
         actor=actor,
         action="member.invite",
         target=member,
         member=member,
         branch=member.branch,
-        payload={"account": "created" if user.last_login is None else "existing"},
+        payload={
+            "account": account,
+            "to_account_address": to != member.email,
+        },
     )
     transaction.on_commit(
-        lambda: send_mail(f"Your account with {organization.name}", body, None, [member.email])
+        lambda: send_mail(f"Your account with {organization.name}", body, None, [to])
     )
     return user
 

@@ -20,15 +20,17 @@ from rankfile.api.schemas import (
     MemberPage,
     MeOut,
 )
-from rankfile.audit.views import visible_events
 from rankfile.members import actions
 from rankfile.members.access import (
     Viewer,
     access_branch,
     access_member,
+    directory_members,
     viewer_for,
-    visible_members,
+    visible_events,
 )
+from rankfile.members.actors import local_day, name_actors
+from rankfile.members.exporting import LARGE_EXPORT_ROWS, do_record_roster_page
 from rankfile.members.models import Branch, Member, Office, Organization
 
 router = Router()
@@ -80,13 +82,21 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @router.get("members", response=MemberPage, tags=["members"], summary="The member directory")
 def list_members(request: HttpRequest, filters: Query[MemberFilter]) -> dict[str, Any]:
     viewer = viewer_for(request.user)
-    members = visible_members(request.user).select_related("branch")
+    members = directory_members(request.user).select_related("branch")
     if filters.q:
         members = members.search(filters.q)
     if filters.branch:
         members = members.in_branches(access_branch(request.user, filters.branch).subtree_ids())
     members = members.order_by("last_name", "first_name", "member_number")
     page = Paginator(members, PAGE_SIZE).get_page(filters.page)
+    if page.paginator.count > LARGE_EXPORT_ROWS:
+        # Paging through the roster is exporting it: on the record, page by page.
+        do_record_roster_page(
+            request.user,
+            rows=len(page.object_list),
+            of=page.paginator.count,
+            page=page.number,
+        )
     fields = set(Organization.current().directory_fields)
     return {
         "count": page.paginator.count,
@@ -151,6 +161,7 @@ def list_branches(request: HttpRequest) -> list[dict[str, Any]]:
 def audit_events(request: HttpRequest, page: int = 1) -> dict[str, Any]:
     events = visible_events(request.user).order_by("-seq")
     current = Paginator(events, PAGE_SIZE).get_page(page)
+    name_actors(current.object_list, on=lambda event: local_day(event.at))
     return {
         "count": current.paginator.count,
         "page": current.number,
@@ -159,7 +170,7 @@ def audit_events(request: HttpRequest, page: int = 1) -> dict[str, Any]:
             {
                 "seq": e.seq,
                 "at": e.at,
-                "actor": e.actor_label,
+                "actor": e.who,
                 "action": e.action,
                 "target_type": e.target_type,
                 "target_id": e.target_id,

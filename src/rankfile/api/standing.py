@@ -11,7 +11,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from rankfile.api.schemas import Error
-from rankfile.standing.facts import access_standing, determine_member
+from rankfile.members.access import access_standing
+from rankfile.standing.facts import determine_member
 from rankfile.standing.rulesets import NoRulesInForce, find_version
 
 router = Router(tags=["standing"])

@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -30,7 +30,7 @@ from rankfile.conventions.models import (
     ElectionStatus,
 )
 from rankfile.core.apportionment import ApportionmentError
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require_everywhere
 from rankfile.members.editing import check_unchanged
 from rankfile.members.models import Branch
 from rankfile.standing.models import Snapshot, SnapshotEntry
@@ -49,16 +49,6 @@ CONVENTION_FIELDS = (
     "alternates_rounding",
     "alternates_at_least",
 )
-
-
-def can_manage(user: Any) -> bool:
-    """Admins and the credentials committee, organization-wide, manage conventions."""
-    return user is None or viewer_for(user).can_everywhere("convention.manage")
-
-
-def require_manager(actor: Any) -> None:
-    if not can_manage(actor):
-        raise PermissionDenied("Only the credentials committee or an administrator may do this.")
 
 
 def _check_convention(convention: Convention) -> None:
@@ -100,7 +90,7 @@ def describe_convention(convention: Convention) -> dict[str, Any]:
 
 @transaction.atomic
 def do_create_convention(actor: Any, **fields: Any) -> Convention:
-    require_manager(actor)
+    require_everywhere(actor, "convention.manage")
     convention = Convention(created_by=actor, created_at=timezone.now(), **fields)
     _check_convention(convention)
     convention.save()
@@ -120,7 +110,7 @@ def do_update_convention(
     """Change a convention's dates or rules. A changed formula applies to the next
     computation; the published table stays until a new one is published with a reason.
     ``seen``: the values the form was opened on (EditConflict when changed since)."""
-    require_manager(actor)
+    require_everywhere(actor, "convention.manage")
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     before = describe_convention(convention)
     check_unchanged(f"the convention “{convention.name}”", seen, before, fields)
@@ -183,7 +173,7 @@ def do_compute_apportionment(
     The snapshot must be as of the cut-off date, or `cutoff_note` must say why not; once a
     table is published, a new computation must give its `reason`.
     """
-    require_manager(actor)
+    require_everywhere(actor, "convention.manage")
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     reason, cutoff_note = reason.strip(), cutoff_note.strip()
     if snapshot.as_of != convention.cutoff_on and not cutoff_note:
@@ -352,7 +342,7 @@ def do_publish_apportionment(
     Replacing a published table needs a reason (given when it was computed, or here); the
     audit event records what changed for each branch.
     """
-    require_manager(actor)
+    require_everywhere(actor, "convention.manage")
     table = ApportionmentTable.objects.select_for_update().get(pk=table.pk)
     if table.is_published:
         raise ValidationError("This apportionment is already published.")

@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from rankfile.audit.actions import append_event
-from rankfile.conventions.actions import require_manager
 from rankfile.conventions.models import (
     Candidate,
     Credential,
@@ -30,17 +29,9 @@ from rankfile.conventions.models import (
     SeatStatus,
 )
 from rankfile.core import lifecycle
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require, require_everywhere, viewer_for
 from rankfile.members.models import Member
 from rankfile.standing.models import SnapshotEntry
-
-
-def _require_officer(actor: Any, election: DelegateElection) -> None:
-    """Results are entered by the credentials committee, an admin, or the branch's secretary."""
-    if actor is not None and not viewer_for(actor).can(
-        "convention.record_result", election.branch_id
-    ):
-        raise PermissionDenied("You do not hold an office that records this branch's results.")
 
 
 def ineligibility(election: DelegateElection, member: Member) -> str | None:
@@ -73,7 +64,7 @@ def do_stand(actor: Any, election: DelegateElection, member: Member) -> Candidat
     """A member stands for delegate (or an officer nominates them)."""
     viewer = viewer_for(actor) if actor is not None else None
     if viewer is not None and not viewer.is_self(member):
-        _require_officer(actor, election)
+        require(actor, "convention.record_result", election.branch_id)
     _check_open(election)
     problem = ineligibility(election, member)
     if problem:
@@ -102,7 +93,7 @@ def do_stand(actor: Any, election: DelegateElection, member: Member) -> Candidat
 def do_withdraw(actor: Any, candidate: Candidate) -> Candidate:
     viewer = viewer_for(actor) if actor is not None else None
     if viewer is not None and not viewer.is_self(candidate.member):
-        _require_officer(actor, candidate.election)
+        require(actor, "convention.record_result", candidate.election.branch_id)
     if candidate.withdrawn_at is not None:
         raise ValidationError("This candidacy is already withdrawn.")
     candidate.withdrawn_at = timezone.now()
@@ -138,7 +129,7 @@ def do_record_election_result(
     the apportionment changed the seats since. Raises ValidationError naming the problem.
     """
     election = DelegateElection.objects.select_for_update().get(pk=election.pk)
-    _require_officer(actor, election)
+    require(actor, "convention.record_result", election.branch_id)
     _check_open(election)
     source, reason = source.strip(), reason.strip()
     if not source:
@@ -237,7 +228,7 @@ def do_seat_alternate(
     Alternates sit in the order they were elected: by default the first one waiting; naming a
     later one is refused while an earlier one waits.
     """
-    require_manager(actor)
+    require_everywhere(actor, "convention.manage")
     absent = Credential.objects.select_for_update().select_related("result").get(pk=absent.pk)
     reason = reason.strip()
     if not reason:
@@ -295,7 +286,7 @@ def do_seat_alternate(
 def do_return_to_seat(actor: Any, returning: Credential, *, reason: str) -> Credential:
     """Give an absent delegate (or a seated alternate who had left) their seat back: the
     alternate who sat in their place goes back to waiting, first in line again."""
-    require_manager(actor)
+    require_everywhere(actor, "convention.manage")
     returning = (
         Credential.objects.select_for_update()
         .select_related("result__election__branch", "result__election__convention", "member")

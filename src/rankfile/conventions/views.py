@@ -18,7 +18,7 @@ from rankfile.conventions.chart import ChartRow, bar_chart
 from rankfile.conventions.forms import ComputeForm, ConventionForm, PublishForm
 from rankfile.conventions.models import ApportionmentTable, Convention, DelegateElection
 from rankfile.core.spreadsheet import csv_record
-from rankfile.members.access import viewer_for
+from rankfile.members.access import can_manage_conventions, require_everywhere, viewer_for
 from rankfile.standing.models import Snapshot
 from rankfile.web.forms import show_errors
 
@@ -33,7 +33,7 @@ def access_convention(user: Any, slug: str) -> Convention:
 
 def shown_table(user: Any, convention: Convention) -> ApportionmentTable | None:
     """The table a person sees: the latest published one; managers also see a newer draft."""
-    return actions.latest_table(convention, published=not actions.can_manage(user))
+    return actions.latest_table(convention, published=not can_manage_conventions(user))
 
 
 def table_context(table: ApportionmentTable) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def conventions(request: HttpRequest) -> HttpResponse:
         {
             "conventions": Convention.objects.all(),
             "published": published,
-            "can_manage": actions.can_manage(request.user),
+            "can_manage": can_manage_conventions(request.user),
         },
     )
 
@@ -90,7 +90,7 @@ def conventions(request: HttpRequest) -> HttpResponse:
 @login_required
 def convention_form(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     convention = access_convention(request.user, slug) if slug else None
-    if not actions.can_manage(request.user):
+    if not can_manage_conventions(request.user):
         raise PermissionDenied("Only the credentials committee or an administrator may do this.")
     initial = (
         ConventionForm.initial_for(convention)
@@ -162,7 +162,7 @@ def convention_page(request: HttpRequest, slug: str) -> HttpResponse:
             )
             if published
             else [],
-            "can_manage": actions.can_manage(request.user),
+            "can_manage": can_manage_conventions(request.user),
         },
     )
 
@@ -181,7 +181,7 @@ def _apportionment_page(
     status: int = 200,
 ) -> HttpResponse:
     convention = access_convention(request.user, slug)
-    can_manage = actions.can_manage(request.user)
+    can_manage = can_manage_conventions(request.user)
     table = shown_table(request.user, convention)
     context: dict[str, Any] = {
         "convention": convention,
@@ -210,7 +210,7 @@ def _apportionment_page(
 @require_POST
 def compute(request: HttpRequest, slug: str) -> HttpResponse:
     convention = access_convention(request.user, slug)
-    actions.require_manager(request.user)
+    require_everywhere(request.user, "convention.manage")
     form = ComputeForm(request.POST)
     if form.is_valid():
         try:
@@ -235,7 +235,7 @@ def compute(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     convention = access_convention(request.user, slug)
-    actions.require_manager(request.user)
+    require_everywhere(request.user, "convention.manage")
     table = get_object_or_404(ApportionmentTable, convention=convention, number=number)
     form = PublishForm(request.POST)
     if form.is_valid():

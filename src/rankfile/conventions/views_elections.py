@@ -16,7 +16,7 @@ from rankfile.conventions import actions, elections
 from rankfile.conventions.forms import NominateForm, ResultForm, SeatAlternateForm
 from rankfile.conventions.models import Candidate, Credential, DelegateElection
 from rankfile.conventions.views import access_convention
-from rankfile.members.access import viewer_for
+from rankfile.members.access import can_manage_conventions, require_everywhere, viewer_for
 from rankfile.members.models import Member
 from rankfile.standing.models import SnapshotEntry
 from rankfile.web.forms import show_errors
@@ -164,7 +164,7 @@ def record_result(request: HttpRequest, slug: str, branch_slug: str) -> HttpResp
 def credentials(request: HttpRequest, slug: str) -> HttpResponse:
     convention = access_convention(request.user, slug)
     table = actions.latest_table(convention, published=True)
-    if table is None and not actions.can_manage(request.user):
+    if table is None and not can_manage_conventions(request.user):
         raise Http404("The credentials are not published yet.")
     roll = elections.credentials_roll(convention)
     return render(
@@ -174,7 +174,7 @@ def credentials(request: HttpRequest, slug: str) -> HttpResponse:
             "convention": convention,
             "table": table,
             "roll": roll,
-            "can_manage": actions.can_manage(request.user),
+            "can_manage": can_manage_conventions(request.user),
             "seat_form": SeatAlternateForm(),
             "totals": elections.roll_totals(roll),
         },
@@ -193,7 +193,7 @@ def _change_seat(
     """Apply a credentials-committee action to one seat of the convention, with the reason
     from the report's form; the outcome or the refusal comes back as a message."""
     convention = access_convention(request.user, slug)
-    actions.require_manager(request.user)
+    require_everywhere(request.user, "convention.manage")
     credential = get_object_or_404(
         Credential.objects.select_related("member"),
         pk=credential_id,

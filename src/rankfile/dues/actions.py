@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,14 +33,8 @@ from rankfile.dues.models import (
     default_currency,
 )
 from rankfile.dues.periods import parse_amount
-from rankfile.members.access import require, viewer_for
+from rankfile.members.access import require, require_everywhere, require_officer_on_another
 from rankfile.members.models import Member, Organization
-
-
-def require_everywhere(actor: Any, capability: str) -> None:
-    """For work that spans branches (plans, imports, the exceptions list)."""
-    if actor is not None and not viewer_for(actor).can_everywhere(capability):
-        raise PermissionDenied("This needs the office over the whole organization.")
 
 
 def _amount(value: Decimal | str | int, field: str) -> Decimal:
@@ -156,7 +150,7 @@ def do_set_plan(
     reason: str = "",
 ) -> MemberPlan:
     """Put a member on a plan from a date; the earlier plans stay in the history."""
-    require(actor, "dues.record", member.branch_id)
+    require_officer_on_another(actor, member, "dues.record")
     if plan.kind == PlanKind.SLIDING and bracket is None:
         raise ValidationError({"bracket": "Choose the member's income bracket."})
     if bracket is not None and bracket.plan_id != plan.pk:
@@ -253,7 +247,7 @@ def do_record_payment(
 ) -> Payment:
     """Record dues paid for a period. A period that overlaps one the member has already paid
     (and not reversed) is refused: a correction reverses the old payment first."""
-    require(actor, "dues.record", member.branch_id)
+    require_officer_on_another(actor, member, "dues.record")
     value = _amount(amount, "amount")
     _period(covers_from, covers_through)
     if method not in Method.values:

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from rankfile.audit.actions import append_event
 from rankfile.dues.models import CheckoffAuthorization, CheckoffKind
-from rankfile.members.access import require
+from rankfile.members.access import require, require_officer_on_another
 from rankfile.members.models import Member
 
 
@@ -31,7 +31,7 @@ def do_authorize_checkoff(
 ) -> CheckoffAuthorization:
     """Record a standing authorization to deduct dues (payroll, bank or card), running from
     ``started_on`` until it is ended."""
-    require(actor, "dues.record", member.branch_id)
+    require_officer_on_another(actor, member, "dues.record")
     if kind not in CheckoffKind.values:
         raise ValidationError({"kind": f"Unknown kind of checkoff {kind!r}."})
     employer_name, employee_id = employer_name.strip(), employee_id.strip()

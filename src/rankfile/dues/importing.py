@@ -24,7 +24,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from rankfile.audit.actions import append_event
-from rankfile.dues.actions import require_everywhere
 from rankfile.dues.import_rows import (
     MAX_PROBLEMS,
     PAYMENT_COLUMNS,
@@ -47,6 +46,7 @@ from rankfile.dues.models import (
     RemittanceException,
 )
 from rankfile.dues.periods import CENT, expected_amount
+from rankfile.members.access import require_everywhere
 from rankfile.members.models import Member
 from rankfile.members.table_statistics import refresh_table_statistics
 

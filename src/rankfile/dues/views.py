@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,8 +29,14 @@ from rankfile.dues.models import (
     WaiverStatus,
 )
 from rankfile.dues.owed import dues_owed, how_to_pay, paid_through_on
-from rankfile.dues.waivers import can_see_waiver_reasons, do_request_waiver
-from rankfile.members.access import access_member, viewer_for
+from rankfile.dues.waivers import do_request_waiver
+from rankfile.members.access import (
+    access_member,
+    can_act_on_another,
+    can_see_waiver_reasons,
+    require_everywhere,
+    viewer_for,
+)
 from rankfile.members.models import Member
 from rankfile.standing.waivers import do_decide_waiver
 from rankfile.web.forms import show_errors
@@ -91,8 +97,8 @@ def decide_form_for(waiver: Waiver, data: Any = None) -> forms.DecideWaiverForm:
 def _member_page(
     request: HttpRequest, member: Member, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    can_record = viewer.can("dues.record", member.branch_id)
+    # another officer records an officer's own dues
+    can_record = can_act_on_another(request.user, member, "dues.record")
     context = _dues_of(member) | {
         "can_record": can_record,
         "show_reasons": can_see_waiver_reasons(request.user, member),
@@ -252,11 +258,6 @@ def decide_waiver(request: HttpRequest, waiver_id: int) -> HttpResponse:
     )
 
 
-def _require_treasury(request: HttpRequest) -> None:
-    if not viewer_for(request.user).can_everywhere("dues.record"):
-        raise PermissionDenied("Imports and exceptions are for the organization's treasurer.")
-
-
 def _run_import(staged: StagedImport, user: Any, dry_run: bool) -> Any:
     run = do_import_payments if staged.kind == "payments" else do_import_remittance
     options = {} if staged.kind == "payments" else {"employer": staged.employer_name}
@@ -272,7 +273,7 @@ def _run_import(staged: StagedImport, user: Any, dry_run: bool) -> Any:
 @login_required
 def import_file(request: HttpRequest) -> HttpResponse:
     """Upload a file and see what importing it would do; nothing is written yet."""
-    _require_treasury(request)
+    require_everywhere(request.user, "dues.record")
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -297,7 +298,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def apply_import(request: HttpRequest, staged_id: int) -> HttpResponse:
-    _require_treasury(request)
+    require_everywhere(request.user, "dues.record")
     staged = get_object_or_404(StagedImport, pk=staged_id, uploaded_by=request.user)
     try:
         summary = _run_import(staged, request.user, dry_run=False)
@@ -317,7 +318,7 @@ def apply_import(request: HttpRequest, staged_id: int) -> HttpResponse:
 
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
-    _require_treasury(request)
+    require_everywhere(request.user, "dues.record")
     status = request.GET.get("status", ExceptionStatus.OPEN)
     if status not in ExceptionStatus.values:
         status = ExceptionStatus.OPEN
@@ -341,7 +342,7 @@ def exceptions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resolve_exception(request: HttpRequest, exception_id: int) -> HttpResponse:
-    _require_treasury(request)
+    require_everywhere(request.user, "dues.record")
     exception = get_object_or_404(RemittanceException, pk=exception_id)
     form = forms.ResolveForm(request.POST)
     if form.is_valid():

@@ -16,14 +16,8 @@ from django.db import transaction
 
 from rankfile.audit.actions import append_event
 from rankfile.dues.models import Waiver, WaiverStatus
-from rankfile.members.access import require, viewer_for
+from rankfile.members.access import require_self_or, viewer_for
 from rankfile.members.models import Member
-
-
-def can_see_waiver_reasons(user: Any, member: Member) -> bool:
-    """The member themselves and the treasurer's office (those who record dues)."""
-    viewer = viewer_for(user)
-    return viewer.is_self(member) or viewer.can("dues.record", member.branch_id)
 
 
 @transaction.atomic
@@ -36,8 +30,7 @@ def do_request_waiver(
     reason: str,
 ) -> Waiver:
     """A hardship waiver request, by the member themselves or entered by the treasurer."""
-    if actor is not None and not viewer_for(actor).is_self(member):
-        require(actor, "dues.record", member.branch_id)
+    require_self_or(actor, member, "dues.record")
     if not reason.strip():
         raise ValidationError({"reason": "Say briefly why you ask for a waiver."})
     if ends_on < starts_on:

@@ -4,6 +4,9 @@ A person's powers follow from the offices they hold today. Each capability is gr
 roles; an office over a branch grants it for that branch and the branches below it, an office
 over the whole organization (no branch) grants it everywhere. Django superusers hold every
 capability everywhere (they are the installation's operators).
+
+A member who has resigned, been expelled or died holds no office's powers from the day that
+is recorded, whatever the office's end date, and sees no one else's record.
 """
 
 from __future__ import annotations
@@ -13,15 +16,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from rankfile.audit.models import AuditEvent
 from rankfile.core import lifecycle
-from rankfile.members.models import Branch, Member, MemberQuerySet, Office, subtree_ids
+from rankfile.members.models import (
+    Branch,
+    Member,
+    MemberDirectory,
+    MemberQuerySet,
+    Office,
+    Organization,
+    subtree_ids,
+)
 
 # capability -> the roles that grant it
 CAPABILITIES: dict[str, frozenset[str]] = {
+    # The roster (names, branch, status) of the branches an office covers; what members who
+    # hold no office see is the organization's setting (Organization.member_directory).
+    "member.directory": frozenset(
+        {"admin", "secretary", "organizer", "treasurer", "credentials", "appeals"}
+    ),
     "member.view_contact": frozenset({"admin", "secretary", "organizer", "treasurer"}),
     "member.manage": frozenset({"admin", "secretary"}),
     "member.import": frozenset({"admin", "secretary"}),
@@ -116,8 +133,33 @@ class Viewer:
     def can_see_contact(self, member: Member) -> bool:
         return self.is_self(member) or self.can("member.view_contact", member.branch_id)
 
-    def can_manage(self, member: Member) -> bool:
-        return self.can("member.manage", member.branch_id)
+    def can_manage(self, member: Member | None) -> bool:
+        return member is not None and self.can("member.manage", member.branch_id)
+
+    def can_over(self, capability: str, branch_id: int | None) -> bool:
+        """Whether the capability is held over that branch; branch None means the whole
+        organization, which only an organization-wide office covers (unlike ``can``, where
+        no branch means "anywhere")."""
+        if branch_id is None:
+            return self.can_everywhere(capability)
+        return self.can(capability, branch_id)
+
+    def can_grant(self, role: str, branch_id: int | None) -> bool:
+        """Whether this person may appoint to (or end) an office of ``role`` over that
+        branch (None: the whole organization): they must manage offices there and hold
+        every capability the office would give, over all of the scope it would give it.
+        No one gives more than they hold."""
+        if not self.can_over("office.manage", branch_id):
+            return False
+        for capability, roles in CAPABILITIES.items():
+            if role not in roles:
+                continue
+            if (capability, role) in ORGANIZATION_WIDE:
+                if not self.can_everywhere(capability):
+                    return False
+            elif not self.can_over(capability, branch_id):
+                return False
+        return True
 
     def filter_members(self, qs: MemberQuerySet, capability: str) -> MemberQuerySet:
         """Members in the branches where the capability is held."""
@@ -145,6 +187,62 @@ def require(actor: Any, capability: str, branch_id: int | None = None) -> None:
         viewer_for(actor).require(capability, branch_id)
 
 
+def require_self_or(actor: Any, member: Member, capability: str) -> None:
+    """The member themselves, or someone holding the capability over their branch."""
+    if actor is not None and not viewer_for(actor).is_self(member):
+        require(actor, capability, member.branch_id)
+
+
+def require_officer_on_another(actor: Any, member: Member, capability: str) -> None:
+    """The capability over the member's branch, and the member is not the actor: an officer
+    does not record what makes their own standing (payments, checkoff, dues plan,
+    enforcement, lifecycle events); another officer does, on the record."""
+    require(actor, capability, member.branch_id)
+    if actor is not None and viewer_for(actor).is_self(member):
+        raise PermissionDenied("Another officer must record this about your own membership.")
+
+
+def can_act_on_another(user: Any, member: Member, capability: str) -> bool:
+    """What require_officer_on_another allows, for a page to offer the form or not."""
+    viewer = viewer_for(user)
+    return viewer.can(capability, member.branch_id) and not viewer.is_self(member)
+
+
+def import_scope(actor: Any) -> Scope:
+    """The branches whose members ``actor`` may import (None: the command line, all)."""
+    if actor is None:
+        return EVERYWHERE
+    viewer = viewer_for(actor)
+    viewer.require("member.import")
+    return viewer.scope("member.import")
+
+
+def require_everywhere(actor: Any, capability: str) -> None:
+    """For work that spans branches or concerns the whole organization (its settings, plans,
+    imports of remittances, conventions, snapshots): an organization-wide office."""
+    if actor is not None and not viewer_for(actor).can_everywhere(capability):
+        raise PermissionDenied("This needs an office over the whole organization.")
+
+
+def require_over(actor: Any, capability: str, branch: Branch | None) -> None:
+    """The capability over ``branch``; over the whole organization when it is None."""
+    if branch is None:
+        require_everywhere(actor, capability)
+    else:
+        require(actor, capability, branch.pk)
+
+
+def require_grant(actor: Any, role: str, branch: Branch | None) -> None:
+    """Appointing to or ending an office: see Viewer.can_grant."""
+    if actor is not None and not viewer_for(actor).can_grant(
+        role, branch.pk if branch is not None else None
+    ):
+        raise PermissionDenied(
+            "You may appoint to or end only offices within your own powers: over branches "
+            "you manage offices for, with no capability you do not hold there yourself."
+        )
+
+
 def viewer_for(user: Any, on: datetime.date | None = None) -> Viewer:
     """The Viewer for a user, cached on the user object for the request."""
     cached = getattr(user, "_rankfile_viewer", None)
@@ -154,7 +252,7 @@ def viewer_for(user: Any, on: datetime.date | None = None) -> Viewer:
         raise PermissionDenied("Log in first.")
     member = Member.objects.filter(user=user).select_related("branch").first()
     offices: list[Office] = []
-    if member is not None:
+    if member is not None and member.status not in lifecycle.FORMER_STATUSES:
         offices = list(
             Office.objects.held_on(on or timezone.localdate())
             .filter(member=member)
@@ -166,21 +264,56 @@ def viewer_for(user: Any, on: datetime.date | None = None) -> Viewer:
     return viewer
 
 
-def visible_members(user: Any) -> MemberQuerySet:
-    """Members a user may see in the directory: current members everywhere, plus anyone
-    (applicants, former members) in branches where they manage or see contacts, plus self."""
+def _roster_condition(viewer: Viewer, *scopes: Scope) -> Q | None:
+    """Who a person finds by name: current members of the branches their offices give them
+    the roster of, anyone (applicants, former members) where they see contact details or
+    review appeals, themselves, and — when the organization so decides — the current members
+    of their own branch. None: everyone."""
+    directory = viewer.scope("member.directory")
+    if isinstance(directory, Everywhere) or any(isinstance(s, Everywhere) for s in scopes):
+        return None
+    condition = Q(status__in=lifecycle.CURRENT_STATUSES, branch_id__in=directory)
+    for scope in scopes:
+        condition |= Q(branch_id__in=scope)
+    member = viewer.member
+    if member is not None:
+        condition |= Q(pk=member.pk)
+        if (
+            member.status in lifecycle.CURRENT_STATUSES
+            and Organization.current().member_directory == MemberDirectory.OWN_BRANCH
+        ):
+            condition |= Q(status__in=lifecycle.CURRENT_STATUSES, branch_id=member.branch_id)
+    return condition
+
+
+def directory_members(user: Any) -> MemberQuerySet:
+    """The members a user finds in the directory (and the API's list): see _roster_condition.
+    An account with no membership and no office sees no one (PermissionDenied)."""
     viewer = viewer_for(user)
-    qs = Member.objects.all()
-    contact_scope = viewer.scope("member.view_contact")
-    if isinstance(contact_scope, Everywhere):
-        return qs
-    if viewer.member is None and not contact_scope:
-        # An account with no membership (a former member's, an operator's) sees no one.
+    if viewer.member is None and not viewer.can("member.directory"):
         raise PermissionDenied("This account is not linked to a membership record.")
-    condition = Q(status=lifecycle.MEMBER) | Q(branch_id__in=contact_scope)
-    if viewer.member is not None:
-        condition |= Q(pk=viewer.member.pk)
-    return qs.filter(condition)
+    condition = _roster_condition(viewer, viewer.scope("member.view_contact"))
+    qs = Member.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+def visible_members(user: Any) -> MemberQuerySet:
+    """The members whose page a user may open: those of the directory, and anyone in the
+    branches where they review appeals (the appeals body must reach the members whose
+    cases it decides, whatever their status)."""
+    viewer = viewer_for(user)
+    if viewer.member is None and not viewer.can("member.directory"):
+        raise PermissionDenied("This account is not linked to a membership record.")
+    condition = _roster_condition(
+        viewer, viewer.scope("member.view_contact"), viewer.scope("appeals.review")
+    )
+    qs = Member.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+def can_export_members(user: Any) -> bool:
+    """The roster export is for officers, over the branches their offices cover."""
+    return viewer_for(user).can("member.directory")
 
 
 def access_member(user: Any, member_id: int | str, capability: str | None = None) -> Member:
@@ -204,3 +337,86 @@ def access_branch(user: Any, slug: str) -> Branch:
         return Branch.objects.select_related("parent").get(slug=slug)
     except Branch.DoesNotExist:
         raise Http404("No such branch.") from None
+
+
+# --- what each page may show: the rules the views and the API ask about -------------------
+
+
+def can_manage_conventions(user: Any) -> bool:
+    """Admins and the credentials committee, organization-wide, manage conventions (and see
+    draft apportionment tables). Nobody logged out does."""
+    return user is not None and viewer_for(user).can_everywhere("convention.manage")
+
+
+def can_see_enforcement(user: Any, member: Member) -> bool:
+    """Enforcement actions about a member: the member concerned and the appeals body."""
+    viewer = viewer_for(user)
+    return viewer.is_self(member) or viewer.can("appeals.review", member.branch_id)
+
+
+def can_enforce_on(user: Any, member: Member) -> bool:
+    """Whether the user may record an enforcement action about the member (never their own)."""
+    viewer = viewer_for(user)
+    return viewer.can("standing.enforce", member.branch_id) and not viewer.is_self(member)
+
+
+def sees_full_equal_treatment_report(user: Any) -> bool:
+    """Every member sees the equal-treatment report's aggregates; the appeals body (over the
+    whole organization) also sees who was acted on. An account with no membership sees
+    nothing (PermissionDenied)."""
+    viewer = viewer_for(user)
+    if viewer.member is None and not viewer.superuser:
+        raise PermissionDenied("The report is for members of the organization.")
+    return viewer.can_everywhere("appeals.review")
+
+
+def can_see_waiver_reasons(user: Any, member: Member) -> bool:
+    """The member themselves and the treasurer's office (those who record dues)."""
+    viewer = viewer_for(user)
+    return viewer.is_self(member) or viewer.can("dues.record", member.branch_id)
+
+
+def access_standing(user: Any, member_id: int | str) -> Member:
+    """The member whose standing ``user`` asks about, if they may see it: their own, or a
+    member of a branch where they hold `standing.view` or `appeals.review`. Http404 when
+    the member is not visible at all, PermissionDenied when their standing is not."""
+    member = access_member(user, member_id)
+    viewer = viewer_for(user)
+    if not (
+        viewer.is_self(member)
+        or viewer.can("standing.view", member.branch_id)
+        or viewer.can("appeals.review", member.branch_id)
+    ):
+        raise PermissionDenied("A member's standing is shown to them and their branch officers.")
+    return member
+
+
+def can_create_snapshots(user: Any) -> bool:
+    return viewer_for(user).can_everywhere("standing.enforce")
+
+
+def snapshot_named_scope(user: Any) -> Scope:
+    """The branches whose members a user sees by name in a snapshot: where they hold
+    `standing.view`. Everyone else sees the counts per branch of a published snapshot."""
+    return viewer_for(user).scope("standing.view")
+
+
+def visible_snapshot_filter(user: Any) -> Q:
+    """Snapshots a user may open: all of them for officers who view standing somewhere,
+    published ones for everyone else."""
+    if viewer_for(user).can("standing.view"):
+        return Q()
+    return Q(published_at__isnull=False)
+
+
+def visible_events(user: Any) -> QuerySet[AuditEvent]:
+    """Members see events about themselves, officers their branches', the appeals body all."""
+    viewer = viewer_for(user)
+    scope = viewer.scope("audit.view")
+    events = AuditEvent.objects.all()
+    if isinstance(scope, Everywhere):
+        return events
+    condition = Q(branch_id__in=scope)
+    if viewer.member is not None:
+        condition |= Q(member_id=viewer.member.pk)
+    return events.filter(condition) if (scope or viewer.member) else events.none()

@@ -17,9 +17,25 @@ from django.utils import timezone
 
 from rankfile.audit.actions import append_event
 from rankfile.core import lifecycle
-from rankfile.members.access import require, viewer_for
+from rankfile.members.access import (
+    require,
+    require_everywhere,
+    require_grant,
+    require_officer_on_another,
+    require_over,
+    require_self_or,
+    viewer_for,
+)
 from rankfile.members.editing import check_unchanged
-from rankfile.members.models import Branch, Member, MemberEvent, Office, Organization, Role
+from rankfile.members.models import (
+    Branch,
+    Member,
+    MemberDirectory,
+    MemberEvent,
+    Office,
+    Organization,
+    Role,
+)
 
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "address")
 CONTACT_LABELS = {"first_name": "first name", "last_name": "last name"}
@@ -32,7 +48,7 @@ def _check_date(on: datetime.date, what: str = "date") -> None:
 
 @transaction.atomic
 def do_configure_organization(actor: Any, *, name: str, **settings: Any) -> Organization:
-    require(actor, "office.manage")
+    require_everywhere(actor, "office.manage")
     organization = Organization.objects.order_by("pk").first() or Organization()
     organization.name = name
     for key, value in settings.items():
@@ -49,6 +65,31 @@ def do_configure_organization(actor: Any, *, name: str, **settings: Any) -> Orga
 
 
 @transaction.atomic
+def do_set_member_directory(actor: Any, *, visibility: str, reason: str) -> Organization:
+    """Decide what members who hold no office see of the roster (MemberDirectory): an
+    organization-wide administrator's decision, with its reason on the record."""
+    require_everywhere(actor, "office.manage")
+    if visibility not in MemberDirectory.values:
+        raise ValidationError({"visibility": f"Unknown choice {visibility!r}."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason (the decision that made this choice)."})
+    organization = Organization.objects.select_for_update().order_by("pk").first()
+    if organization is None:
+        organization = Organization.current()
+    before = organization.member_directory if organization.pk else MemberDirectory.OFFICERS
+    organization.member_directory = visibility
+    organization.save()
+    append_event(
+        actor=actor,
+        action="organization.member_directory",
+        target=organization,
+        reason=reason.strip(),
+        payload={"from": before, "to": visibility},
+    )
+    return organization
+
+
+@transaction.atomic
 def do_create_branch(
     actor: Any,
     *,
@@ -57,7 +98,8 @@ def do_create_branch(
     parent: Branch | None = None,
     founded_on: datetime.date | None = None,
 ) -> Branch:
-    require(actor, "office.manage")
+    """A new branch under ``parent`` (a top-level unit when None: organization-wide only)."""
+    require_over(actor, "office.manage", parent)
     branch = Branch(name=name, slug=slug, parent=parent, founded_on=founded_on)
     branch.full_clean()
     branch.save()
@@ -179,8 +221,9 @@ def do_record_member_event(
     to_branch: Branch | None = None,
 ) -> MemberEvent:
     """Record a lifecycle event (lapsed, reinstated, transferred, expelled, ...) with its
-    reason. A transfer needs the right to manage members in both branches."""
-    require(actor, "member.manage", member.branch_id)
+    reason. A transfer needs the right to manage members in both branches. No one records
+    these about their own membership (they resign with do_resign)."""
+    require_officer_on_another(actor, member, "member.manage")
     if to_branch is not None:
         require(actor, "member.manage", to_branch.pk)
     if not reason.strip():
@@ -245,8 +288,7 @@ def do_update_member(
     """Change a member's names or contact details (by an officer, or by themselves).
     ``seen``: the values the form was opened on; EditConflict when someone else has changed
     any of them since (members/editing.py)."""
-    if actor is not None and not viewer_for(actor).is_self(member):
-        require(actor, "member.manage", member.branch_id)
+    require_self_or(actor, member, "member.manage")
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} here.")
@@ -292,10 +334,11 @@ def do_appoint(
     reason: str = "",
 ) -> Office:
     """Give a member an office over a branch (with its sub-branches) or the whole
-    organization (branch None)."""
-    require(actor, "office.manage")
+    organization (branch None). No one appoints beyond their own powers (see
+    access.Viewer.can_grant)."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
+    require_grant(actor, role, branch)
     office = Office(
         member=member, role=role, branch=branch, started_on=started_on, ended_on=ended_on
     )
@@ -315,8 +358,11 @@ def do_appoint(
 
 @transaction.atomic
 def do_end_office(actor: Any, office: Office, *, ended_on: datetime.date, reason: str) -> Office:
-    require(actor, "office.manage")
-    office = Office.objects.select_for_update().get(pk=office.pk)
+    """End an office: only someone who could appoint to it (its role, over its scope)."""
+    office = (
+        Office.objects.select_for_update(of=("self",)).select_related("branch").get(pk=office.pk)
+    )
+    require_grant(actor, office.role, office.branch)
     office.ended_on = ended_on
     office.full_clean()
     office.save(update_fields=["ended_on"])

@@ -4,6 +4,11 @@ What a person exports is what they may see: the members of the directory they se
 contact details only where their offices let them see them (and their own), and otherwise
 only the fields the organization makes visible to every member (Organization.directory_fields).
 Hidden cells are left blank. Each export is one audit event (`member.export`) with counts only.
+
+The export is for officers (`member.directory`), over the branches their offices cover; a
+member who holds no office exports nothing, whatever the organization lets them see on
+screen. Through the API, reading a list of more than LARGE_EXPORT_ROWS members is recorded
+the same way (api/members.py), page by page.
 """
 
 from __future__ import annotations
@@ -12,14 +17,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
 from rankfile.audit.actions import append_event
 from rankfile.core.spreadsheet import csv_record
-from rankfile.members.access import EVERYWHERE, Everywhere, Scope, viewer_for, visible_members
+from rankfile.members.access import (
+    EVERYWHERE,
+    Everywhere,
+    Scope,
+    can_export_members,
+    directory_members,
+    viewer_for,
+)
 from rankfile.members.csvfile import COLUMNS
 from rankfile.members.models import Member, MemberQuerySet, Organization
+
+# A list of members longer than this, read through the API, is on the record as an export.
+LARGE_EXPORT_ROWS = 100
 
 # Columns every member sees of every member in their directory.
 ALWAYS_VISIBLE = frozenset({"first_name", "last_name"})
@@ -71,9 +87,11 @@ def do_export_members(actor: Any) -> MemberExport:
     if actor is None:
         export = MemberExport(Member.objects.all(), EVERYWHERE, None, frozenset(COLUMNS))
     else:
+        if not can_export_members(actor):
+            raise PermissionDenied("The members export is for officers.")
         viewer = viewer_for(actor)
         export = MemberExport(
-            visible_members(actor),
+            directory_members(actor),
             viewer.scope("member.view_contact"),
             viewer.member.pk if viewer.member is not None else None,
             frozenset(Organization.current().directory_fields),
@@ -99,3 +117,15 @@ def csv_lines(records: Iterator[list[str]]) -> Iterator[str]:
     """The records as CSV lines, each cell protected from spreadsheets' formulas."""
     for record in records:
         yield csv_record(record)
+
+
+@transaction.atomic
+def do_record_roster_page(actor: Any, *, rows: int, of: int, page: int) -> None:
+    """Put one page of a large members list read through the API on the record: paging
+    through the roster is exporting it (the caller has already been shown only what they
+    may see)."""
+    append_event(
+        actor=actor,
+        action="member.export",
+        payload={"via": "api", "rows": rows, "of": of, "page": page},
+    )

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from rankfile.core import lifecycle
-from rankfile.members.models import Branch, Member, Role
+from rankfile.members.models import Branch, Member, MemberDirectory, Role
 from rankfile.web.forms import EditForm, Form
 
 OFFICER_EVENTS = [
@@ -120,3 +120,16 @@ class EndOfficeForm(Form):
         label="Ended on", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
     reason = forms.CharField(label="Reason", max_length=500)
+
+
+class MemberDirectoryForm(Form):
+    visibility = forms.ChoiceField(
+        label="What members who hold no office see of the roster",
+        choices=MemberDirectory.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        help_text="On the record: the decision that made this choice.",
+    )

@@ -26,11 +26,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from rankfile.audit.actions import append_event
+from rankfile.audit.actions import append_event, append_events
 from rankfile.core import lifecycle
 from rankfile.core.controls import describe, first_control_character
 from rankfile.core.spreadsheet import unprotect_cell
-from rankfile.members.access import EVERYWHERE, Scope, viewer_for
+from rankfile.members.access import Scope, import_scope
 from rankfile.members.csvfile import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -214,14 +214,6 @@ def plan_import(
     return plan
 
 
-def import_scope(actor: Any) -> Scope:
-    if actor is None:
-        return EVERYWHERE
-    viewer = viewer_for(actor)
-    viewer.require("member.import")
-    return viewer.scope("member.import")
-
-
 def do_apply_import(
     source: bytes | FileSource,
     *,
@@ -277,9 +269,46 @@ class _BatchWriter:
             return
         creates, updates = plan.new_rows()
         write_rows(creates, updates, file_name=self.file_name, actor=self.actor, now=self.now)
+        _record_updates(updates, self.file_name, self.actor)
         self.written += len(creates) + len(updates)
         if self.progress is not None:
             self.progress("writing", self.written, max(self.written, plan.rows))
+
+
+# Fields whose change an import records as `member.update`, as the contact form does
+# (status and branch changes are lifecycle events, recorded with the import).
+RECORDED_FIELDS = ("first_name", "last_name", "email", "phone", "joined_on")
+
+
+def _record_updates(updates: list[MemberUpdate], file_name: str, actor: Any) -> None:
+    """One `member.update` event per member whose names or contact details the batch
+    changed: field names only, as the form records them. A changed email is on the record
+    like any other (it never moves the member's account: see accounts.actions)."""
+    changed = [
+        (update, sorted(k for k in update.changes if k in RECORDED_FIELDS)) for update in updates
+    ]
+    changed = [(update, fields) for update, fields in changed if fields]
+    if not changed:
+        return
+    reason = f"Import of {file_name}"
+    for chunk in _chunks(changed, BATCH):
+        members = Member.objects.select_related("branch").in_bulk(
+            [update.member_id for update, _ in chunk]
+        )
+        append_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "member.update",
+                    "target": members[update.member_id],
+                    "member": members[update.member_id],
+                    "branch": members[update.member_id].branch,
+                    "reason": reason,
+                    "payload": {"fields": fields},
+                }
+                for update, fields in chunk
+            ]
+        )
 
 
 # --- reading and checking each row ----------------------------------------------------

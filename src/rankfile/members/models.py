@@ -29,6 +29,15 @@ def default_directory_fields() -> list[str]:
     return list(DEFAULT_DIRECTORY_FIELDS)
 
 
+class MemberDirectory(models.TextChoices):
+    """What members who hold no office see of the roster: an organization's choice, made on
+    the record (members.actions.do_set_member_directory). Officers always see the members of
+    the branches their offices cover."""
+
+    OFFICERS = "officers", "Only officers, for the branches their offices cover"
+    OWN_BRANCH = "own_branch", "Members also see the names of their own branch's members"
+
+
 class Organization(models.Model):
     """The one organization this installation serves (a singleton row)."""
 
@@ -51,6 +60,12 @@ class Organization(models.Model):
     )
     dues_payment_url = models.URLField(
         "payment page", blank=True, help_text="A page where members pay dues online."
+    )
+    member_directory = models.CharField(
+        max_length=20,
+        choices=MemberDirectory.choices,
+        default=MemberDirectory.OFFICERS,
+        help_text="What members who hold no office see of the roster.",
     )
 
     def __str__(self) -> str:

@@ -12,10 +12,18 @@ from django.views.decorators.http import require_POST
 
 from rankfile.accounts.actions import do_invite_member
 from rankfile.members import actions
-from rankfile.members.access import access_branch, access_member, viewer_for, visible_members
+from rankfile.members.access import (
+    access_branch,
+    access_member,
+    can_act_on_another,
+    can_export_members,
+    directory_members,
+    viewer_for,
+)
+from rankfile.members.actors import name_actors
 from rankfile.members.editing import EditConflict
 from rankfile.members.forms import ContactForm, DirectoryFilterForm, RecordEventForm
-from rankfile.members.models import Branch, Member, Office, Organization
+from rankfile.members.models import Branch, Member, MemberDirectory, Office, Organization
 from rankfile.web.forms import show_errors
 
 PAGE_SIZE = 50
@@ -25,7 +33,7 @@ PAGE_SIZE = 50
 def directory(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     form = DirectoryFilterForm(request.GET or None)
-    members = visible_members(request.user).select_related("branch")
+    members = directory_members(request.user).select_related("branch")
     if form.is_valid():
         if form.cleaned_data["q"]:
             members = members.search(form.cleaned_data["q"])
@@ -47,6 +55,9 @@ def directory(request: HttpRequest) -> HttpResponse:
             "fields": fields,
             "query": query.urlencode(),
             "can_import": viewer.can("member.import"),
+            "can_export": can_export_members(request.user),
+            "only_officers": Organization.current().member_directory == MemberDirectory.OFFICERS,
+            "is_officer": viewer.can("member.directory"),
         },
     )
 
@@ -69,11 +80,18 @@ def _render_member_page(
         "is_self": viewer.is_self(member),
         "fields": set(Organization.current().directory_fields),
         "can_manage": can_manage,
+        # another officer records changes to an officer's own membership
+        "can_record_event": can_act_on_another(request.user, member, "member.manage"),
         "can_invite": viewer.can("member.invite", member.branch_id),
         "offices": member.offices.held_on().select_related("branch"),
     }
     if full:
-        context["events"] = member.events.select_related("from_branch", "to_branch", "recorded_by")
+        context["events"] = name_actors(
+            member.events.select_related("from_branch", "to_branch"),
+            actor_id=lambda event: event.recorded_by_id,
+            on=lambda event: event.on,
+            system=lambda event: True,
+        )
     if can_manage:
         context["event_form"] = event_form or RecordEventForm(prefix="event", status=member.status)
         context["contact_form"] = contact_form or ContactForm(instance=member, prefix="contact")
@@ -132,11 +150,19 @@ def update_contact(request: HttpRequest, member_id: int) -> HttpResponse:
 def invite(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id, "member.invite")
     try:
-        do_invite_member(request.user, member, base_url=request.build_absolute_uri("/"))
+        user = do_invite_member(request.user, member, base_url=request.build_absolute_uri("/"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Invitation sent to {member.email}.")
+        if user.email == member.email:
+            messages.success(request, f"Invitation sent to {member.email}.")
+        else:
+            # The account keeps its own address; the record's new one is not its login.
+            messages.success(
+                request,
+                "A log-in link was sent to the address this member's account logs in with, "
+                "not to the address on the record.",
+            )
     return redirect(member)
 
 

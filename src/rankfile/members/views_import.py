@@ -153,7 +153,7 @@ def _expire_old_uploads() -> None:
 
 @login_required
 def export(request: HttpRequest) -> StreamingHttpResponse:
-    # Whoever may open the directory may download it: the same members, the same cells.
+    # Officers download the members of the branches they cover, with the cells they may see.
     members = do_export_members(request.user)
     response = StreamingHttpResponse(
         csv_lines(members.records()), content_type="text/csv; charset=utf-8"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from rankfile.members import actions
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require_grant, viewer_for, visible_members
 from rankfile.members.forms import AppointForm, EndOfficeForm
 from rankfile.members.models import Office
 
@@ -22,6 +22,7 @@ def offices(request: HttpRequest) -> HttpResponse:
     form = AppointForm(request.POST or None) if can_manage else None
     status = 200
     if request.method == "POST":
+        # The action checks the office asked for against the appointer's own powers.
         viewer.require("office.manage")
         assert form is not None
         if form.is_valid():
@@ -42,15 +43,31 @@ def offices(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Appointed.")
                 return redirect("offices")
         status = 400
-    held = (
+    held = list(
         Office.objects.held_on()
         .select_related("member", "branch")
         .order_by("branch__name", "role", "member__last_name")
     )
+    try:
+        visible = set(
+            visible_members(request.user)
+            .filter(pk__in=[office.member_id for office in held])
+            .values_list("pk", flat=True)
+        )
+    except PermissionDenied:  # an account with no membership sees no one's page
+        visible = set()
+    rows = [
+        (
+            office,
+            office.member_id in visible,
+            can_manage and viewer.can_grant(office.role, office.branch_id),
+        )
+        for office in held
+    ]
     return render(
         request,
         "members/offices.html",
-        {"held": held, "form": form, "can_manage": can_manage, "end_form": EndOfficeForm()},
+        {"rows": rows, "form": form, "can_manage": can_manage, "end_form": EndOfficeForm()},
         status=status,
     )
 
@@ -58,8 +75,8 @@ def offices(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def end_office(request: HttpRequest, office_id: int) -> HttpResponse:
-    viewer_for(request.user).require("office.manage")
-    office = get_object_or_404(Office, pk=office_id)
+    office = get_object_or_404(Office.objects.select_related("branch"), pk=office_id)
+    require_grant(request.user, office.role, office.branch)
     form = EndOfficeForm(request.POST)
     if form.is_valid():
         try:

@@ -26,7 +26,8 @@ from rankfile.core.fairness import (
     equal_treatment_report,
     format_p,
 )
-from rankfile.members.access import require, viewer_for
+from rankfile.members.access import can_see_enforcement, require_officer_on_another
+from rankfile.members.actors import name_actors
 from rankfile.members.models import Branch, Member
 from rankfile.standing.bulk import MemberStanding, evaluate
 from rankfile.standing.models import EnforcementAction, EnforcementKind
@@ -51,7 +52,7 @@ def do_record_enforcement(
     on: datetime.date | None = None,
 ) -> EnforcementAction:
     """Put an officer's action about one member's standing on the record."""
-    require(actor, "standing.enforce", member.branch_id)
+    require_officer_on_another(actor, member, "standing.enforce")
     errors = {}
     if kind not in EnforcementKind.values:
         errors["kind"] = f"{kind!r} is not a kind of enforcement action."
@@ -95,10 +96,12 @@ def do_record_enforcement(
 def visible_enforcement(user: Any, member: Member) -> list[EnforcementAction]:
     """The actions about ``member`` if the user is that member or sits on the appeals body;
     PermissionDenied otherwise."""
-    viewer = viewer_for(user)
-    if not (viewer.is_self(member) or viewer.can("appeals.review", member.branch_id)):
+    if not can_see_enforcement(user, member):
         raise PermissionDenied("Only the member concerned and the appeals body see these.")
-    return list(EnforcementAction.objects.filter(member=member).select_related("branch"))
+    return name_actors(
+        EnforcementAction.objects.filter(member=member).select_related("branch"),
+        on=lambda action: action.on,
+    )
 
 
 # dimension -> labels per member, from that member's row on the report's date.
@@ -184,12 +187,3 @@ def equal_treatment(start: datetime.date, end: datetime.date) -> list[KindReport
         )
         reports.append(KindReport(kind, str(label), report, taken))
     return reports
-
-
-def require_report_access(user: Any) -> bool:
-    """Whether the user sees the full report (the appeals body); everyone logged in sees the
-    aggregate."""
-    viewer = viewer_for(user)
-    if viewer.member is None and not viewer.superuser:
-        raise PermissionDenied("The report is for members of the organization.")
-    return viewer.can_everywhere("appeals.review")

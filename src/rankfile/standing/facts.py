@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any
-
-from django.core.exceptions import PermissionDenied
 
 from rankfile.core import standing as core
 from rankfile.core.rules import RuleSet
@@ -22,7 +19,6 @@ from rankfile.dues.models import (
     Waiver,
     WaiverStatus,
 )
-from rankfile.members.access import access_member, viewer_for
 from rankfile.members.models import Member, MemberEvent
 from rankfile.standing.bulk import NEVER, in_words
 from rankfile.standing.models import RuleSetVersion
@@ -113,18 +109,3 @@ def determine_member(
             result, criteria=criteria, explanation=in_words(result.explanation)
         )
     return result
-
-
-def access_standing(user: Any, member_id: int | str) -> Member:
-    """The member whose standing ``user`` asks about, if they may see it: their own, or a
-    member of a branch where they hold `standing.view` or `appeals.review`. Http404 when
-    the member is not visible at all, PermissionDenied when their standing is not."""
-    member = access_member(user, member_id)
-    viewer = viewer_for(user)
-    if not (
-        viewer.is_self(member)
-        or viewer.can("standing.view", member.branch_id)
-        or viewer.can("appeals.review", member.branch_id)
-    ):
-        raise PermissionDenied("A member's standing is shown to them and their branch officers.")
-    return member

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -22,7 +21,7 @@ from rankfile.audit.actions import append_event
 from rankfile.core import cutoffs, lifecycle
 from rankfile.core.standing import Determination, determine
 from rankfile.dues.owed import dues_owed, how_to_pay
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require_everywhere
 from rankfile.members.models import Member, Organization
 from rankfile.standing.bulk import evaluate
 from rankfile.standing.facts import member_facts
@@ -82,10 +81,7 @@ def do_send_arrears_notices(
 ) -> NoticeBatch:
     """Email every member the rules match (see the module docstring) with their explanation
     and way back, as one audited batch listing every recipient."""
-    if actor is not None and not viewer_for(actor).can_everywhere("standing.enforce"):
-        raise PermissionDenied(
-            "Sending arrears notices needs an office over the whole organization."
-        )
+    require_everywhere(actor, "standing.enforce")
     notices = members_to_notify(as_of, window_days)
     organization = Organization.current()
     paying = how_to_pay()

@@ -11,13 +11,13 @@ import functools
 import hashlib
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from rankfile.audit.actions import append_event
 from rankfile.core.rules import RulesError, RuleSet, parse_rules
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require_everywhere
 from rankfile.standing.models import RuleSetVersion
 
 
@@ -58,10 +58,7 @@ def do_adopt_rules(
 ) -> RuleSetVersion:
     """Adopt a rule file as a new version: validated first (the error names the field), stored
     as written with its hash, effective from the file's date or ``effective_on``."""
-    if actor is not None:
-        viewer = viewer_for(actor)
-        if not (viewer.can_everywhere("office.manage") or viewer.superuser):
-            raise PermissionDenied("Only the organization's administrators adopt rule sets.")
+    require_everywhere(actor, "office.manage")
     if not decision.strip():
         raise ValidationError({"decision": "Name the decision that adopted these rules."})
     try:

@@ -17,13 +17,13 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from rankfile.audit.actions import append_event
-from rankfile.members.access import viewer_for
+from rankfile.members.access import require_everywhere
 from rankfile.standing.bulk import evaluate
 from rankfile.standing.models import RuleSetVersion, Snapshot, SnapshotEntry
 from rankfile.standing.rulesets import find_version, rules_of
@@ -56,11 +56,6 @@ def verify_snapshot(snapshot: Snapshot) -> bool:
     return found == snapshot.content_hash
 
 
-def _require_enforce(actor: Any) -> None:
-    if actor is not None and not viewer_for(actor).can_everywhere("standing.enforce"):
-        raise PermissionDenied("Creating a snapshot needs an office over the whole organization.")
-
-
 @transaction.atomic
 def do_create_snapshot(
     actor: Any,
@@ -72,7 +67,7 @@ def do_create_snapshot(
     """Freeze the standing of every member on the roll on ``as_of`` (their status then is
     member) under the rules in force then (or ``version``); immutable once created, with the
     SHA-256 of its contents."""
-    _require_enforce(actor)
+    require_everywhere(actor, "standing.enforce")
     if not label.strip():
         raise ValidationError({"label": "Give the snapshot a label (e.g. the convention)."})
     version = version or find_version(as_of)
@@ -130,7 +125,7 @@ def do_create_snapshot(
 def do_publish_snapshot(actor: Any, snapshot: Snapshot) -> Snapshot:
     """Publish a snapshot: every member sees the counts per branch; names stay with those
     who hold standing.view over the branch."""
-    _require_enforce(actor)
+    require_everywhere(actor, "standing.enforce")
     if snapshot.published_at is not None:
         raise ValidationError("This snapshot is already published.")
     snapshot.published_at = timezone.now()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,11 +17,24 @@ from django.views.decorators.http import require_POST
 
 from rankfile.core.rules import describe_rules, diff_rules
 from rankfile.dues.owed import dues_owed, how_to_pay
-from rankfile.members.access import access_branch, access_member, viewer_for
+from rankfile.members.access import (
+    access_branch,
+    access_member,
+    access_standing,
+    can_create_snapshots,
+    can_enforce_on,
+    can_see_enforcement,
+    require_everywhere,
+    sees_full_equal_treatment_report,
+    snapshot_named_scope,
+    viewer_for,
+    visible_snapshot_filter,
+)
+from rankfile.members.actors import name_actors
 from rankfile.members.models import Member
 from rankfile.standing import enforcement, notices
 from rankfile.standing.bulk import evaluate
-from rankfile.standing.facts import access_standing, determine_member
+from rankfile.standing.facts import determine_member
 from rankfile.standing.forms import AsOfForm, EnforcementForm, PeriodForm, SnapshotForm
 from rankfile.standing.models import RuleSetVersion, Snapshot
 from rankfile.standing.rulesets import NoRulesInForce, find_version, previous_version, rules_of
@@ -52,10 +65,10 @@ def _standing_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         result = context["result"] = determine_member(member, as_of, version=version)
         context["owed"] = dues_owed(member, as_of, result.paid_through)
         context["how_to_pay"] = how_to_pay()
-    if viewer.is_self(member) or viewer.can("appeals.review", member.branch_id):
+    if can_see_enforcement(request.user, member):
         context["actions"] = enforcement.visible_enforcement(request.user, member)
     context["is_self"] = viewer.is_self(member)
-    if viewer.can("standing.enforce", member.branch_id) and not viewer.is_self(member):
+    if can_enforce_on(request.user, member):
         context["enforcement_form"] = EnforcementForm()
     return context
 
@@ -159,12 +172,10 @@ def rules_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def snapshots(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    can_create = viewer.can_everywhere("standing.enforce")
+    can_create = can_create_snapshots(request.user)
     form = SnapshotForm(request.POST or None)
     if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied("Creating a snapshot needs an office over the organization.")
+        require_everywhere(request.user, "standing.enforce")
         if form.is_valid():
             try:
                 snapshot = do_create_snapshot(
@@ -176,9 +187,9 @@ def snapshots(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, error.messages)
             else:
                 return redirect("standing_snapshot", snapshot_id=snapshot.pk)
-    listed = Snapshot.objects.select_related("rule_version")
-    if not viewer.can("standing.view"):
-        listed = listed.filter(published_at__isnull=False)
+    listed = Snapshot.objects.select_related("rule_version").filter(
+        visible_snapshot_filter(request.user)
+    )
     return render(
         request,
         "standing/snapshots.html",
@@ -189,11 +200,13 @@ def snapshots(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def snapshot_page(request: HttpRequest, snapshot_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    snapshot = get_object_or_404(Snapshot.objects.select_related("rule_version"), pk=snapshot_id)
-    if snapshot.published_at is None and not viewer.can("standing.view"):
-        raise Http404("No such snapshot.")
-    scope = viewer.scope("standing.view")
+    snapshot = get_object_or_404(
+        Snapshot.objects.select_related("rule_version").filter(
+            visible_snapshot_filter(request.user)
+        ),
+        pk=snapshot_id,
+    )
+    scope = snapshot_named_scope(request.user)
     counts = counts_by_branch(snapshot)
     named = [c for c in counts if c["branch_id"] in scope]
     entries = (
@@ -211,8 +224,7 @@ def snapshot_page(request: HttpRequest, snapshot_id: int) -> HttpResponse:
             "entries": page.object_list,
             "page": page,
             "query": _query_without_page(request),
-            "can_publish": viewer.can_everywhere("standing.enforce")
-            and snapshot.published_at is None,
+            "can_publish": can_create_snapshots(request.user) and snapshot.published_at is None,
         },
     )
 
@@ -232,9 +244,7 @@ def publish_snapshot(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 @login_required
 def arrears_notices(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if not viewer.can_everywhere("standing.enforce"):
-        raise PermissionDenied("Arrears notices are sent by an office over the organization.")
+    require_everywhere(request.user, "standing.enforce")
     today = timezone.localdate()
     context: dict[str, Any] = {"as_of": today}
     try:
@@ -257,7 +267,7 @@ def arrears_notices(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def equal_treatment(request: HttpRequest) -> HttpResponse:
-    full = enforcement.require_report_access(request.user)
+    full = sees_full_equal_treatment_report(request.user)
     form = PeriodForm(request.GET or None)
     end = timezone.localdate()
     start = end - datetime.timedelta(days=365)
@@ -265,6 +275,7 @@ def equal_treatment(request: HttpRequest) -> HttpResponse:
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
     reports = enforcement.equal_treatment(start, end)
+    name_actors([a for report in reports for a in report.actions], on=lambda action: action.on)
     return render(
         request,
         "standing/equal_treatment.html",

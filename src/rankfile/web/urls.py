@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from rankfile.audit import views as audit_views
 from rankfile.members import views as member_views
-from rankfile.members import views_offices
+from rankfile.members import views_offices, views_organization
 from rankfile.web import views
 
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("branches/<slug:slug>/", member_views.branch_page, name="branch"),
     path("offices/", views_offices.offices, name="offices"),
     path("offices/<int:office_id>/end/", views_offices.end_office, name="office_end"),
+    path("organization/", views_organization.organization, name="organization"),
     path("record/", audit_views.audit_log, name="audit_log"),
     path("conventions/", include("rankfile.conventions.urls")),
     path("standing/", include("rankfile.standing.urls")),
