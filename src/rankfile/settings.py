@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rankfile.standing",
     "rankfile.conventions",
     "rankfile.dues",
+    "rankfile.appeals",
 ]
 
 MIDDLEWARE = [

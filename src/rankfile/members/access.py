@@ -37,6 +37,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     "standing.enforce": frozenset({"admin", "secretary", "treasurer", "credentials"}),
     "appeals.review": frozenset({"appeals", "admin"}),
+    # Deciding appeals and hearing charges: the appeals body only (the rules name it); one
+    # body for the whole organization, so checked as held at all (no branch).
+    "appeals.decide": frozenset({"appeals"}),
     # Conventions: the credentials committee computes and publishes the apportionment and
     # keeps the roll; branch secretaries may also enter their branch's delegate results.
     "convention.manage": frozenset({"admin", "credentials"}),
