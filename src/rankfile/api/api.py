@@ -32,7 +32,8 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     )
 
 
-from rankfile.api import members, standing  # noqa: E402  (routes register on the api object)
+from rankfile.api import appeals, members, standing  # noqa: E402  (routes register on the api)
 
 api.add_router("/", members.router)
+api.add_router("/", appeals.router)
 api.add_router("/", standing.router)
