@@ -248,3 +248,18 @@ def test_a_case_is_seen_by_the_member_the_officer_who_acted_and_the_appeals_body
         f"/appeals/{appeal.pk}/decide/", {"outcome": "upheld", "reasons": "r"}
     ).status_code
     assert decide in ((400,) if role == "appeals" else (403,))
+
+
+def test_the_command_line_docket_marks_a_missed_deadline(body, history, capsys):
+    from rankfile.cli import main
+
+    appeal = do_file_appeal(
+        history.member, inquiry(history.secretary, history.member), statement="x"
+    )
+    Appeal.objects.filter(pk=appeal.pk).update(decide_by=today() - datetime.timedelta(days=1))
+    assert main(["appeals", "docket"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"{appeal.pk}\t1005\topen\tdecide by {today() - datetime.timedelta(days=1)} MISSED" in out
+    )
+    assert "1 open or late appeals" in out

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "rankfile.cli.count",
     "rankfile.cli.dues",
     "rankfile.cli.standing",
+    "rankfile.cli.appeals",
 ]
 
 
