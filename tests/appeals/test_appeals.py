@@ -263,3 +263,50 @@ def test_the_command_line_docket_marks_a_missed_deadline(body, history, capsys):
         f"{appeal.pk}\t1005\topen\tdecide by {today() - datetime.timedelta(days=1)} MISSED" in out
     )
     assert "1 open or late appeals" in out
+
+
+def allow_officer_overrides():
+    do_adopt_rules(
+        None,
+        text=RULES.replace('version = "1"', 'version = "3"').replace(
+            "effective_on = 2020-01-01", "effective_on = 2024-07-01"
+        ) + "\n[appeals]\nofficer_may_override = true\n",
+        decision="Membership meeting",
+    )  # fmt: skip
+
+
+def test_an_overturned_override_is_lifted_and_the_rules_decide_again(body, history):
+    from tests.standing.conftest import pay
+
+    allow_officer_overrides()
+    pay(history.member, datetime.date(2099, 12, 31))
+    member = member_of(history.member)
+    override = do_record_enforcement(
+        history.secretary, member, kind="override", rule_cited="appeals.officer_may_override",
+        reason="Disruptive at meetings", on=today(), starts_on=today(), in_good_standing=False,
+    )  # fmt: skip
+    assert not determine_member(member, today()).in_good_standing
+    appeal = do_file_appeal(history.member, override, statement="Standing is about dues.")
+    do_decide_appeal(
+        body.cal, appeal, outcome="overturned", reasons="Standing is decided by the rules.",
+        votes={body.cal: "overturned", body.bea: "overturned"},
+    )  # fmt: skip
+    assert determine_member(member, today()).in_good_standing
+
+
+def test_a_modified_decision_sets_standing_for_the_stated_period_only(body, history):
+    appeal = do_file_appeal(history.member, lapse(None, history.member), statement="Hardship")
+    with pytest.raises(ValidationError, match="sets the member's standing from a date"):
+        do_decide_appeal(
+            body.cal, appeal, outcome="modified", reasons="r", votes={body.cal: "modified"}
+        )
+    end = today() + datetime.timedelta(days=30)
+    decided = do_decide_appeal(
+        body.cal, appeal, outcome="modified", reasons="Time to pay.",
+        votes={body.cal: "modified"}, override_from=today(), override_to=end, override_good=True,
+    )  # fmt: skip
+    member = member_of(history.member)
+    assert member.status == "lapsed"  # modified, not overturned: the lapse stands
+    assert determine_member(member, today()).in_good_standing
+    assert not determine_member(member, end + datetime.timedelta(days=1)).in_good_standing
+    assert f"to {end}" in decided.effect

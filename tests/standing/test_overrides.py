@@ -93,3 +93,21 @@ def test_the_equal_treatment_report_counts_overrides_against_what_the_rules_say(
     assert {a.member_id for a in report.actions} == {member_of(allowed.member).pk}
     east = next(f for f in report.report.findings if f.group == "East Branch")
     assert (east.matched, east.acted, east.acted_outside_rule) == (1, 1, 0)
+
+
+def test_an_officer_records_an_override_from_the_members_standing_page(allowed, client):
+    member = member_of(allowed.member)
+    client.force_login(allowed.secretary)
+    form = {
+        "kind": "override", "rule_cited": "appeals.officer_may_override",
+        "reason": "Paid in cash at the meeting.", "on": ON.isoformat(),
+        "starts_on": "2024-06-01", "ends_on": "2024-06-30", "in_good_standing": "yes",
+    }  # fmt: skip
+    response = client.post(f"/standing/members/{member.pk}/enforcement/", form)
+    assert response.status_code == 302
+    assert determine_member(member, ON).in_good_standing
+    refused = client.post(
+        f"/standing/members/{member.pk}/enforcement/", {**form, "in_good_standing": ""}
+    )
+    assert refused.status_code == 400
+    assert "Say whether the override is into or out of good standing." in refused.content.decode()
