@@ -112,16 +112,24 @@ LEFT JOIN (
   WHERE dp.kind = 'lifetime' GROUP BY mp.member_id
 ) lt ON lt.member_id = m.id
 LEFT JOIN (
-  SELECT DISTINCT o.member_id FROM standing_enforcementaction o
-  WHERE o.kind = 'override' AND o.starts_on IS NOT NULL
-) ov ON ov.member_id = m.id
-LEFT JOIN standing_enforcementaction o ON o.id = CASE WHEN ov.member_id IS NULL THEN NULL ELSE
-  (SELECT o2.id FROM standing_enforcementaction o2 WHERE o2.member_id = m.id
-     AND o2.kind = 'override' AND o2.starts_on <= %(d)s
-     AND (o2.ends_on IS NULL OR o2.ends_on >= %(d)s)
-     AND (o2.lifted_on IS NULL OR o2.lifted_on > %(d)s)
-     ORDER BY o2."on" DESC, o2.id DESC LIMIT 1) END
+  SELECT o.member_id, o.in_good_standing, o.starts_on, o.ends_on, o.lifted_on, o.reason
+  FROM standing_enforcementaction o
+  WHERE {override_in_effect}
+    AND NOT EXISTS (SELECT 1 FROM standing_enforcementaction o2
+      WHERE o2.member_id = o.member_id AND {override_in_effect_o2}
+        AND (o2."on" > o."on" OR (o2."on" = o."on" AND o2.id > o.id)))
+) o ON o.member_id = m.id
 """
+# An override in effect on the date; of several, the latest granted wins (the NOT EXISTS).
+# The few in effect are found once and hash-joined, not looked up member by member.
+_IN_EFFECT = (
+    "{o}.kind = 'override' AND {o}.starts_on <= %(d)s "
+    "AND ({o}.ends_on IS NULL OR {o}.ends_on >= %(d)s) "
+    "AND ({o}.lifted_on IS NULL OR {o}.lifted_on > %(d)s)"
+)
+FACTS_SQL = FACTS_SQL.replace("{override_in_effect}", _IN_EFFECT.format(o="o")).replace(
+    "{override_in_effect_o2}", _IN_EFFECT.format(o="o2")
+)
 
 COLUMNS = (
     "id member_number branch_on joined status last_kind paid_through checkoff_runs "
