@@ -1,15 +1,19 @@
 """Good standing of every member as of a date, set-based (targets: 1,000,000 members with 24
-monthly payments each — 24M payment rows — in <= 60 s on SQLite, <= 30 s on PostgreSQL), and
-the speed-up over a naive per-member ORM loop measured on a 10,000-member sample.
+monthly payments each — 24M payment rows — and 10,000 active overrides in <= 60 s on SQLite,
+<= 30 s on PostgreSQL), and the speed-up over a naive per-member ORM loop measured on a
+10,000-member sample.
 
     python bench/bench_standing_bulk.py [--members N] [--database-url URL] [--regenerate]
+        [--overrides N]
 
 The data is generated once, in SQL (INSERT ... SELECT over a 24-row table of months), into its
 own database: var/bench-standing.sqlite3 by default, or the PostgreSQL database named by
 --database-url (created if missing). A later run with the same size reuses it. Every member
 pays 24 months (2023-01 to 2024-12); one in ten stopped at some month and paid the rest late
 (received after the as-of date, so not counted); one in twenty is on checkoff; one in a hundred
-has a granted waiver.
+has a granted waiver. --overrides N (default 10,000) overrides are written on every run
+(replacing earlier ones), spread evenly over the members: each covers the as-of date, half
+into good standing and half out of it, one in ten with an earlier override under it.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default=None, help="default: a SQLite file under var/")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again")
     parser.add_argument("--sample", type=int, default=SAMPLE, help="members in the naive loop")
+    parser.add_argument("--overrides", type=int, default=10_000, help="active overrides")
     return parser.parse_args()
 
 
@@ -169,6 +174,52 @@ def generate(members: int) -> None:
     )
 
 
+def write_overrides(members: int, count: int) -> None:
+    """``count`` overrides in effect on AS_OF, on every (members // count)-th member."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    now = timezone.now()
+    step = max(1, members // max(count, 1))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM standing_enforcementaction WHERE kind = 'override'")
+        if not count:
+            return
+        columns = (
+            "kind, member_id, branch_id, actor_id, actor_label, rule_version_id, rule_cited, "
+            'reason, "on", recorded_at, starts_on, ends_on, in_good_standing, lifted_on, '
+            "lifted_reason"
+        )
+        select = (
+            f"SELECT 'override', m.id, m.branch_id, NULL, 'bench', NULL, 'appeals', "
+            f"'Appeal ' || m.id, %s, %s, %s, {{ends}}, {{good}}, NULL, '' "
+            f"FROM members_member m WHERE m.id %% {step} = 0 AND m.id <= {step * count}"
+        )
+        good = "CASE WHEN m.id %% 2 = 0 THEN TRUE ELSE FALSE END"
+        # One in ten has an earlier, open-ended override of the other direction under it.
+        cursor.execute(
+            f"INSERT INTO standing_enforcementaction ({columns}) "
+            + select.format(ends="NULL", good=f"NOT ({good})")
+            + f" AND m.id %% {step * 10} = 0",
+            [datetime.date(2024, 1, 10), now, datetime.date(2024, 1, 10)],
+        )
+        cursor.execute(
+            f"INSERT INTO standing_enforcementaction ({columns}) "
+            + select.format(ends="%s", good=good),
+            [
+                datetime.date(2024, 11, 1),
+                now,
+                datetime.date(2024, 11, 1),
+                datetime.date(2025, 3, 31),
+            ],
+        )
+    if connection.vendor == "postgresql":
+        # As autovacuum soon would: right after a bulk insert the planner's statistics say the
+        # table is empty, and the plan it picks costs several seconds more.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE standing_enforcementaction")
+
+
 def drop_indexes(cursor, table: str, postgres: bool) -> list[str]:
     """Drop the table's plain indexes for a fast load; return the statements recreating them."""
     if postgres:
@@ -205,14 +256,22 @@ def main() -> int:
     from rankfile.members.models import Member
     from rankfile.standing.bulk import evaluate
     from rankfile.standing.facts import determine_member, member_facts
+    from rankfile.standing.models import EnforcementAction
     from rankfile.standing.rulesets import find_version, rules_of
 
     call_command("migrate", verbosity=0)
     if args.regenerate or Member.objects.count() != args.members:
         generate(args.members)
+    write_overrides(args.members, args.overrides)
     payments = Payment.objects.count()
+    overrides = EnforcementAction.objects.filter(
+        kind="override", starts_on__lte=AS_OF, ends_on__gte=AS_OF
+    ).count()
     rules = rules_of(find_version(AS_OF))
-    print(f"{connection.vendor}: {args.members:,} members, {payments:,} payments, as of {AS_OF}")
+    print(
+        f"{connection.vendor}: {args.members:,} members, {payments:,} payments, "
+        f"{overrides:,} active overrides, as of {AS_OF}"
+    )
 
     sample = list(Member.objects.order_by("pk")[: args.sample])
     in_sample = {m.pk for m in sample}

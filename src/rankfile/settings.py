@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rankfile.conventions",
     "rankfile.dues",
     "rankfile.voting",
+    "rankfile.appeals",
 ]
 
 MIDDLEWARE = [

@@ -54,6 +54,17 @@ continuous_standing_months = 24
 
 [dates]
 month_end_policy = "roll_forward"
+
+[appeals]
+appeal_within_days = 21
+decide_within_days = 45
+officer_may_override = true
+single_member_may_decide = true
+
+[discipline]
+answer_within_days = 10
+max_suspension_months = 6
+expulsion_allowed = false
 """
 
 
@@ -76,6 +87,10 @@ def test_it_reads_every_parameter_of_the_format():
     assert rules.attendance_when_not_recorded == "fail"
     assert rules.office_continuous_standing_months == 24
     assert rules.month_end_policy == dates.ROLL_FORWARD
+    assert (rules.appeal_within_days, rules.decide_within_days) == (21, 45)
+    assert rules.officer_may_override and rules.single_member_may_decide
+    assert (rules.answer_within_days, rules.max_suspension_months) == (10, 6)
+    assert rules.expulsion_allowed is False
 
 
 def test_every_parameter_is_set_in_the_full_example_so_none_goes_untested():

@@ -19,6 +19,7 @@ def test_the_demo_has_rule_versions_a_published_roll_and_a_flagged_disparity():
     assert snapshot.published_at is not None
     assert 0 < snapshot.in_good_standing < snapshot.members_counted
     today = timezone.localdate()
-    (inquiries,) = equal_treatment(today.replace(year=today.year - 1), today)
+    reports = {r.kind: r for r in equal_treatment(today.replace(year=today.year - 1), today)}
+    inquiries = reports["inquiry"]
     flagged = {f.group for f in inquiries.report.flagged}
     assert flagged == {"Harbour City"}

@@ -23,6 +23,7 @@ from rankfile.dues.models import (
 from rankfile.members.models import Branch, Member, MemberEvent
 from rankfile.standing.bulk import evaluate
 from rankfile.standing.facts import determine_member, member_facts
+from rankfile.standing.models import EnforcementAction
 from tests.strategies import rule_sets
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,18 @@ def histories(draw):
         )
         for s in [offset(draw) for _ in range(draw(st.integers(0, 2)))]
     ]
+    overrides = []
+    for _ in range(draw(st.integers(0, 3)) if draw(st.booleans()) else 0):
+        begin = offset(draw)
+        end = draw(
+            st.one_of(
+                st.none(), st.just(begin + datetime.timedelta(days=draw(st.integers(0, 400))))
+            )
+        )
+        lifted = draw(st.one_of(st.none(), st.just(offset(draw))))
+        overrides.append((begin, end, draw(st.booleans()), lifted, offset(draw)))
     return {
+        "overrides": overrides,
         "joined": joined if draw(st.integers(0, 9)) else None,
         "status": draw(st.sampled_from(["member", "member", "applicant", "resigned"])),
         "events": events,
@@ -139,6 +151,24 @@ def write(histories, branches, plans):
             member_plans.append(
                 MemberPlan(member=member, plan=plans["lifetime"], starts_on=h["lifetime"])
             )
+    EnforcementAction.objects.bulk_create(
+        EnforcementAction(
+            kind="override",
+            member=member,
+            branch=member.branch,
+            actor_label="test",
+            rule_cited="appeals",
+            reason=f"override {n}",
+            on=granted,
+            recorded_at=now,
+            starts_on=begin,
+            ends_on=end,
+            in_good_standing=good,
+            lifted_on=lifted,
+        )  # fmt: skip
+        for member, h in zip(members, histories, strict=True)
+        for n, (begin, end, good, lifted, granted) in enumerate(h.get("overrides", ()))
+    )
     MemberEvent.objects.bulk_create(events)
     Payment.objects.bulk_create(payments)
     Payment.objects.bulk_create(

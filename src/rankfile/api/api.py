@@ -32,8 +32,9 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     )
 
 
-from rankfile.api import members, polls, standing  # noqa: E402  (routes register on the api object)
+from rankfile.api import appeals, members, polls, standing  # noqa: E402  (routes register on the api)
 
 api.add_router("/", members.router)
+api.add_router("/", appeals.router)
 api.add_router("/", standing.router)
 api.add_router("/", polls.router)

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "rankfile.cli.dues",
     "rankfile.cli.standing",
     "rankfile.cli.accounts",
+    "rankfile.cli.appeals",
 ]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rankfile.core import cutoffs, lifecycle
 from rankfile.core.dates import month_label
-from rankfile.core.facts import Attendance, MemberFacts, status_on
+from rankfile.core.facts import Attendance, MemberFacts, Override, status_on
 from rankfile.core.rules import NOT_RECORDED_FAIL, RuleSet
 
 PASSED, FAILED, NOT_APPLIED = "passed", "failed", "not_applied"
@@ -28,6 +28,7 @@ CRITERION_LABELS = {
     "dues": "Dues",
     "activity": "Attending meetings",
     "office": "Standing to hold office",
+    "override": "Override",
 }
 OUTCOME_LABELS = {PASSED: "passed", FAILED: "failed", NOT_APPLIED: "not applied"}
 
@@ -36,7 +37,7 @@ OUTCOME_LABELS = {PASSED: "passed", FAILED: "failed", NOT_APPLIED: "not applied"
 class Criterion:
     """One rule applied to one member: outcome, its sentence, and what would meet it."""
 
-    key: str  # membership, membership_length, dues, activity, office
+    key: str  # membership, membership_length, dues, activity, office, override
     outcome: str  # passed, failed or not_applied
     sentence: str
     remedy: str = ""
@@ -220,6 +221,21 @@ def activity_criterion(facts: MemberFacts, rules: RuleSet, as_of: datetime.date)
     return Criterion(
         "activity", FAILED, f"{sentence}; the rules ask for {needed}",
         f"attend {plural(needed - attended, 'more regular meeting')}",
+    )  # fmt: skip
+
+
+def override_criterion(override: Override) -> Criterion:
+    """The override in effect: it decides standing whatever the other criteria say."""
+    period = f"from {override.starts_on} " + (
+        f"to {override.ends_on}" if override.ends_on is not None else "until lifted"
+    )
+    if override.in_good_standing:
+        return Criterion(
+            "override", PASSED, f"overridden into good standing {period}: {override.reason}"
+        )
+    return Criterion(
+        "override", FAILED, f"overridden out of good standing {period}: {override.reason}",
+        "appeal the override to the appeals body",
     )  # fmt: skip
 
 

@@ -86,6 +86,28 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class Override:
+    """A decision that sets the member's standing for starts_on..ends_on (None: until lifted),
+    whatever the rules compute: granted by an appeal decision, or by an officer where the
+    rules allow it. ``reason`` is shown to the member in the explanation."""
+
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    in_good_standing: bool
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise FactsError(
+                f"override ends_on {self.ends_on} is before starts_on {self.starts_on}"
+            )
+
+    def covers(self, day: datetime.date) -> bool:
+        """Whether the override is in effect on ``day``."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+@dataclass(frozen=True)
 class Attendance:
     """Whether the member attended one regular meeting they were expected at."""
 
@@ -100,6 +122,7 @@ class MemberFacts:
     ``status_events`` are lifecycle events (date, kind); when empty, ``status`` is taken as the
     status on every date (fine for "today", wrong for past dates). ``attendance`` is None when
     attendance is not recorded at all (the activity criterion then cannot be applied).
+    ``overrides`` are in the order they were granted: on a day several cover, the latest wins.
     """
 
     joined_on: datetime.date
@@ -110,6 +133,7 @@ class MemberFacts:
     waivers: tuple[Waiver, ...] = ()
     lifetime_since: datetime.date | None = None
     attendance: tuple[Attendance, ...] | None = None
+    overrides: tuple[Override, ...] = ()
 
 
 def net_payments(payments: Iterable[Payment]) -> list[Payment]:
@@ -156,3 +180,8 @@ def status_on(facts: MemberFacts, day: datetime.date) -> str | None:
     if not facts.status_events:
         return facts.status if facts.joined_on <= day else None
     return lifecycle.status_after(e for e in facts.status_events if e[0] <= day)
+
+
+def override_on(facts: MemberFacts, day: datetime.date) -> Override | None:
+    """The override in effect on ``day`` (the latest granted of those covering it), if any."""
+    return next((o for o in reversed(facts.overrides) if o.covers(day)), None)

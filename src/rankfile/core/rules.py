@@ -72,6 +72,15 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("office", "continuous_standing_months", int, None,
       "Continuous good standing needed to hold office (months)", 1, optional=True),
     P("dates", "month_end_policy", str, CLAMP, "Month-end date arithmetic", choices=MONTH_END_POLICIES),
+    P("appeals", "appeal_within_days", int, 30, "Days to appeal a decision", 1),
+    P("appeals", "decide_within_days", int, 60, "Days for the appeals body to decide an appeal", 1),
+    P("appeals", "officer_may_override", bool, False,
+      "An officer may override a member's standing without an appeal"),
+    P("appeals", "single_member_may_decide", bool, False,
+      "One named member of the appeals body may decide an appeal"),
+    P("discipline", "answer_within_days", int, 14, "Days the accused has to answer a charge", 1),
+    P("discipline", "max_suspension_months", int, 12, "Longest suspension a hearing may impose (months)", 1),
+    P("discipline", "expulsion_allowed", bool, True, "A hearing may expel"),
 )  # fmt: skip
 del P
 
@@ -107,6 +116,13 @@ class RuleSet:
     attendance_when_not_recorded: str = NOT_RECORDED_SKIP
     office_continuous_standing_months: int | None = None
     month_end_policy: str = CLAMP
+    appeal_within_days: int = 30
+    decide_within_days: int = 60
+    officer_may_override: bool = False
+    single_member_may_decide: bool = False
+    answer_within_days: int = 14
+    max_suspension_months: int = 12
+    expulsion_allowed: bool = True
     # The parsed file, section by section, as written (for the rules page and re-export).
     raw: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 

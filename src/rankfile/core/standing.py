@@ -24,6 +24,7 @@ from rankfile.core.explain import (
     activity_criterion,
     dues_criterion,
     membership_criteria,
+    override_criterion,
     plural,
     summarize,
 )
@@ -32,9 +33,11 @@ from rankfile.core.facts import (
     Checkoff,
     FactsError,
     MemberFacts,
+    Override,
     Payment,
     Waiver,
     net_payments,
+    override_on,
     paid_through,
     status_on,
 )
@@ -43,7 +46,7 @@ from rankfile.core.rules import RuleSet
 __all__ = [
     "BY_CHECKOFF", "BY_LIFETIME", "BY_PAYMENT", "BY_WAIVER", "FAILED", "NOT_APPLIED", "PASSED",
     "Attendance", "Checkoff", "Criterion", "Determination", "FactsError", "MemberFacts",
-    "Payment", "Waiver", "counted_as_paid_by", "covered_spans", "determine",
+    "Override", "Payment", "Waiver", "counted_as_paid_by", "covered_spans", "determine",
     "loses_standing_on", "office_eligibility", "paid_through", "status_on",
 ]  # fmt: skip
 
@@ -68,6 +71,8 @@ class Determination:
     @property
     def reasons(self) -> str:
         """The failed criteria's sentences ("" in good standing): the CSV ``reasons`` column."""
+        if self.in_good_standing:  # an override can hold a member in standing despite a rule
+            return ""
         return "; ".join(c.sentence for c in self.criteria if not c.passed)
 
     def as_dict(self) -> dict[str, object]:
@@ -120,7 +125,8 @@ def determine(facts: MemberFacts, rules: RuleSet, as_of: datetime.date) -> Deter
     """Whether the member is in good standing on ``as_of`` under ``rules``, and why.
 
     In good standing iff no applied criterion fails: membership status (and length, when the
-    rules ask), dues (when the rules have a dues rule) and activity (when they have one).
+    rules ask), dues (when the rules have a dues rule) and activity (when they have one);
+    an override in effect on ``as_of`` decides instead, and is named with its reason.
     """
     through = paid_through(facts.payments, as_of)
     by = counted_as_paid_by(facts, rules, as_of, through) if rules.has_dues_rule else None
@@ -130,10 +136,25 @@ def determine(facts: MemberFacts, rules: RuleSet, as_of: datetime.date) -> Deter
     if rules.has_activity_rule:
         criteria.append(activity_criterion(facts, rules, as_of))
     good = all(c.passed for c in criteria)
+    override = override_on(facts, as_of)
+    if override is not None:
+        criteria.append(override_criterion(override))
+        good = override.in_good_standing
     arrears = cutoffs.months_in_arrears(rules, through, as_of) if rules.has_dues_rule else None
     suspension = cutoffs.suspension_cutoff_date(rules, as_of)
-    suspended = suspension is not None and by is None and (through is None or through < suspension)
-    loses_on = loses_standing_on(facts, rules, as_of) if good else None
+    suspended = (
+        suspension is not None
+        and by is None
+        and (through is None or through < suspension)
+        and not (override is not None and override.in_good_standing)
+    )
+    loses_on = None
+    if override is not None and good:
+        if override.ends_on is not None:  # the rules decide again the day after it ends
+            after = determine(facts, rules, override.ends_on + ONE_DAY)
+            loses_on = after.loses_standing_on if after.in_good_standing else after.as_of
+    elif good:
+        loses_on = loses_standing_on(facts, rules, as_of)
     explanation, way_back = summarize(as_of, good, criteria, rules, arrears, suspended, loses_on)
     return Determination(
         as_of=as_of,

@@ -21,6 +21,7 @@ STEPS = [
     "rankfile.demo.standing",
     "rankfile.demo.conventions",
     "rankfile.demo.voting",
+    "rankfile.demo.appeals",
 ]
 
 DEMO_PASSWORD = "solidarity-forever"
@@ -35,7 +36,7 @@ class DemoContext:
 
 
 # The apps whose tables the demo fills.
-LOADED_APPS = ("accounts", "audit", "members", "dues", "standing", "conventions")
+LOADED_APPS = ("accounts", "audit", "members", "dues", "standing", "conventions", "appeals")
 
 
 def load_demo(*, seed: int = 1917, members: int = 2500) -> DemoContext:

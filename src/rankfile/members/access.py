@@ -54,6 +54,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     "standing.enforce": frozenset({"admin", "secretary", "treasurer", "credentials"}),
     "appeals.review": frozenset({"appeals", "admin"}),
+    # Deciding appeals and hearing charges: the appeals body only (the rules name it); one
+    # body for the whole organization, so checked as held at all (no branch).
+    "appeals.decide": frozenset({"appeals"}),
     # Conventions: the credentials committee computes and publishes the apportionment and
     # keeps the roll; branch secretaries may also enter their branch's delegate results.
     "convention.manage": frozenset({"admin", "credentials"}),
@@ -64,6 +67,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # Roles whose view of a capability is organization-wide whatever their office's scope:
 # the appeals body reviews everything.
 ORGANIZATION_WIDE = {("audit.view", "appeals"), ("appeals.review", "appeals")}
+# Seats on a body that must stay independent of the officers it judges: an administrator over
+# the whole organization records who sits on it (as the rules or a convention elected them)
+# without holding its power; no one else may appoint to it.
+SEATS = frozenset({"appeals.decide"})
 
 
 class Everywhere:
@@ -154,7 +161,10 @@ class Viewer:
         for capability, roles in CAPABILITIES.items():
             if role not in roles:
                 continue
-            if (capability, role) in ORGANIZATION_WIDE:
+            if capability in SEATS:
+                if not self.can_everywhere("office.manage"):
+                    return False
+            elif (capability, role) in ORGANIZATION_WIDE:
                 if not self.can_everywhere(capability):
                     return False
             elif not self.can_over(capability, branch_id):

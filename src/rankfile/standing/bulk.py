@@ -19,8 +19,13 @@ from typing import Any, cast
 from django.db import connection
 
 from rankfile.core import cutoffs, lifecycle
-from rankfile.core.explain import activity_criterion, dues_criterion, membership_criteria
-from rankfile.core.facts import Checkoff, MemberFacts, Waiver
+from rankfile.core.explain import (
+    activity_criterion,
+    dues_criterion,
+    membership_criteria,
+    override_criterion,
+)
+from rankfile.core.facts import Checkoff, MemberFacts, Override, Waiver
 from rankfile.core.rules import NOT_RECORDED_FAIL, RuleSet
 
 # A member with no join date on record: joined on no date (room left for core to add days).
@@ -74,7 +79,9 @@ SELECT m.id AS id, m.member_number AS member_number,
   COALESCE(w.waiver_not_granted, 0) AS waiver_not_granted,
   COALESCE(w.waiver_pending, 0) AS waiver_pending,
   COALESCE(w.waiver_running, 0) AS waiver_running, w.waiver_ended AS waiver_ended,
-  lt.lifetime_since AS lifetime_since
+  lt.lifetime_since AS lifetime_since,
+  o.in_good_standing AS override_good, o.starts_on AS override_starts,
+  o.ends_on AS override_ends, o.lifted_on AS override_lifted, o.reason AS override_reason
 FROM members_member m
 LEFT JOIN (
   SELECT DISTINCT e.member_id FROM members_memberevent e WHERE e.kind = 'transferred'
@@ -104,12 +111,30 @@ LEFT JOIN (
   FROM dues_memberplan mp JOIN dues_duesplan dp ON dp.id = mp.plan_id
   WHERE dp.kind = 'lifetime' GROUP BY mp.member_id
 ) lt ON lt.member_id = m.id
+LEFT JOIN (
+  SELECT o.member_id, o.in_good_standing, o.starts_on, o.ends_on, o.lifted_on, o.reason
+  FROM standing_enforcementaction o
+  WHERE {override_in_effect}
+    AND NOT EXISTS (SELECT 1 FROM standing_enforcementaction o2
+      WHERE o2.member_id = o.member_id AND {override_in_effect_o2}
+        AND (o2."on" > o."on" OR (o2."on" = o."on" AND o2.id > o.id)))
+) o ON o.member_id = m.id
 """
+# An override in effect on the date; of several, the latest granted wins (the NOT EXISTS).
+# The few in effect are found once and hash-joined, not looked up member by member.
+_IN_EFFECT = (
+    "{o}.kind = 'override' AND {o}.starts_on <= %(d)s "
+    "AND ({o}.ends_on IS NULL OR {o}.ends_on >= %(d)s) "
+    "AND ({o}.lifted_on IS NULL OR {o}.lifted_on > %(d)s)"
+)
+FACTS_SQL = FACTS_SQL.replace("{override_in_effect}", _IN_EFFECT.format(o="o")).replace(
+    "{override_in_effect_o2}", _IN_EFFECT.format(o="o2")
+)
 
 COLUMNS = (
     "id member_number branch_on joined status last_kind paid_through checkoff_runs "
     "checkoff_ended waiver_counts waiver_not_granted waiver_pending waiver_running waiver_ended lifetime_since "
-    "has_events"
+    "override_good override_starts override_ends override_lifted override_reason has_events"
 ).split()
 # Whether the member has lifecycle events at all: looked up only when none is dated on or
 # before the date (CASE evaluates lazily), which is rare.
@@ -189,11 +214,14 @@ def evaluate(
     branch_ids: Collection[int] | None = None,
     member_ids: Collection[int] | None = None,
     recorded_by: datetime.datetime | None = None,
+    apply_overrides: bool = True,
 ) -> Iterator[MemberStanding]:
     """Every member's standing on ``as_of`` under ``rules``, in member-number order
     (only those whose branch on that date is in ``branch_ids``, and only ``member_ids``, when
     given). With ``recorded_by``, the standing an officer could have known then: payments and
-    reversals recorded after that moment do not count."""
+    reversals recorded after that moment do not count. Overrides in effect decide standing,
+    unless ``apply_overrides`` is False (what the rules alone say, for the equal-treatment
+    report)."""
     membership, dues, activity, params = _conditions(rules, as_of)
     filters = []
     if branch_ids is not None:
@@ -221,19 +249,43 @@ def evaluate(
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(5000):
                 for row in rows:
-                    yield _standing(row, rules, as_of, suspension)
+                    yield _standing(row, rules, as_of, suspension, apply_overrides)
         finally:
             if postgres:
                 cursor.execute("RESET jit")
 
 
+def _override(f: dict[str, Any]) -> Override | None:
+    """The override in effect on the date, from the facts row (None: none, or not applied)."""
+    if f["override_good"] is None:
+        return None
+    starts, ends, lifted = (
+        _date(f[k]) for k in ("override_starts", "override_ends", "override_lifted")
+    )
+    if lifted is not None:
+        last = lifted - datetime.timedelta(days=1)
+        ends = last if ends is None else min(ends, last)
+    return Override(
+        cast(datetime.date, starts), ends, bool(f["override_good"]), f["override_reason"]
+    )
+
+
 def _standing(
-    row: tuple[Any, ...], rules: RuleSet, as_of: datetime.date, suspension: datetime.date | None
+    row: tuple[Any, ...],
+    rules: RuleSet,
+    as_of: datetime.date,
+    suspension: datetime.date | None,
+    apply_overrides: bool = True,
 ) -> MemberStanding:
     member_ok, dues_ok, activity_ok = bool(row[-3]), bool(row[-2]), bool(row[-1])
     through = _date(row[6])
     suspended = suspension is not None and not dues_ok and (through is None or through < suspension)
     good = member_ok and dues_ok and activity_ok
+    f = dict(zip(COLUMNS, row, strict=False))
+    override = _override(f) if apply_overrides else None
+    if override is not None:
+        good = override.in_good_standing
+        suspended = suspended and not good
     return MemberStanding(
         member_id=row[0],
         member_number=row[1],
@@ -244,13 +296,18 @@ def _standing(
         dues_counted_as_paid=dues_ok,
         paid_through=through,
         suspended=suspended,
-        reasons=""
-        if good
-        else reasons(dict(zip(COLUMNS, row, strict=False)), rules, as_of, dues_ok=dues_ok),
+        reasons="" if good else reasons(f, rules, as_of, dues_ok=dues_ok, override=override),
     )
 
 
-def reasons(f: dict[str, Any], rules: RuleSet, as_of: datetime.date, *, dues_ok: bool) -> str:
+def reasons(
+    f: dict[str, Any],
+    rules: RuleSet,
+    as_of: datetime.date,
+    *,
+    dues_ok: bool,
+    override: Override | None = None,
+) -> str:
     """The failed criteria's sentences, from the facts row: core/explain.py is given facts
     that carry exactly what its sentences mention (the latest ended checkoff and waiver, a
     waiver running on the date), so the words are the per-member ones."""
@@ -285,4 +342,6 @@ def reasons(f: dict[str, Any], rules: RuleSet, as_of: datetime.date, *, dues_ok:
         activity = activity_criterion(facts, rules, as_of)
         if not activity.passed:
             failed.append(activity)
+    if override is not None:
+        failed.append(override_criterion(override))
     return in_words("; ".join(c.sentence for c in failed))

@@ -2,7 +2,9 @@
 
 An officer's action touching one member's standing (an inquiry, a manual override, a
 suspension, a removal from a voter roll) is recorded with actor, member, rule cited and reason.
-It does not change the computed standing: the published rules decide that for everyone alike.
+Only an override changes the computed standing, for its stated period (granted by an appeal
+decision, or by an officer where the rules' ``appeals.officer_may_override`` allows); the
+published rules decide everything else for everyone alike.
 The report compares, for one kind of action in a period, those acted on with everyone the
 rules matched, grouped by branch and by any further dimension in GROUPINGS (a faction, once
 factions exist, is one more entry there).
@@ -50,9 +52,48 @@ def do_record_enforcement(
     rule_cited: str,
     reason: str,
     on: datetime.date | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    in_good_standing: bool | None = None,
 ) -> EnforcementAction:
-    """Put an officer's action about one member's standing on the record."""
+    """Put an officer's action about one member's standing on the record. An override
+    (``starts_on``..``ends_on``, ``in_good_standing``) needs rules that let officers override
+    without an appeal (``appeals.officer_may_override``)."""
     require_officer_on_another(actor, member, "standing.enforce")
+    if kind == EnforcementKind.OVERRIDE:
+        day = on or timezone.localdate()
+        try:
+            allowed = rules_of(find_version(day)).officer_may_override
+        except NoRulesInForce:
+            allowed = False
+        if not allowed:
+            raise ValidationError(
+                {
+                    "kind": "The rules in force do not let an officer override standing "
+                    "without an appeal (appeals.officer_may_override); the appeals body can."
+                }
+            )
+    return do_record_decided_action(
+        actor, member, kind=kind, rule_cited=rule_cited, reason=reason, on=on,
+        starts_on=starts_on, ends_on=ends_on, in_good_standing=in_good_standing,
+    )  # fmt: skip
+
+
+def do_record_decided_action(
+    actor: Any,
+    member: Member,
+    *,
+    kind: str,
+    rule_cited: str,
+    reason: str,
+    on: datetime.date | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    in_good_standing: bool | None = None,
+    audit_action: str | None = None,
+) -> EnforcementAction:
+    """Validate and record an enforcement action with its audit event; the caller has checked
+    who may (an officer's do_record_enforcement, or an appeal decision)."""
     errors = {}
     if kind not in EnforcementKind.values:
         errors["kind"] = f"{kind!r} is not a kind of enforcement action."
@@ -63,6 +104,15 @@ def do_record_enforcement(
     on = on or timezone.localdate()
     if on > timezone.localdate():
         errors["on"] = "The date cannot be in the future."
+    if kind == EnforcementKind.OVERRIDE:
+        if starts_on is None:
+            errors["starts_on"] = "An override needs the first day it applies."
+        elif ends_on is not None and ends_on < starts_on:
+            errors["ends_on"] = f"The last day ({ends_on}) is before the first ({starts_on})."
+        if in_good_standing is None:
+            errors["in_good_standing"] = "Say whether the override is into or out of good standing."
+    else:
+        starts_on = ends_on = in_good_standing = None
     if errors:
         raise ValidationError(errors)
     try:
@@ -80,15 +130,51 @@ def do_record_enforcement(
         reason=reason.strip(),
         on=on,
         recorded_at=timezone.now(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        in_good_standing=in_good_standing,
     )
+    payload: dict[str, Any] = {"kind": kind, "rule_cited": action.rule_cited, "on": on.isoformat()}
+    if kind == EnforcementKind.OVERRIDE:
+        payload.update(
+            starts_on=str(starts_on),
+            ends_on=None if ends_on is None else str(ends_on),
+            in_good_standing=in_good_standing,
+        )
     append_event(
         actor=actor,
-        action=f"standing.enforcement.{kind}",
+        action=audit_action or f"standing.enforcement.{kind}",
         target=action,
         member=member,
         branch=member.branch,
         reason=reason.strip(),
-        payload={"kind": kind, "rule_cited": action.rule_cited, "on": on.isoformat()},
+        payload=payload,
+    )
+    return action
+
+
+def do_lift_action(
+    actor: Any, action: EnforcementAction, *, lifted_on: datetime.date, reason: str
+) -> EnforcementAction:
+    """Lift an enforcement action from ``lifted_on`` (an override stops deciding standing that
+    day), audited; the caller has checked who may (an appeal decision overturning it)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for lifting it."})
+    if action.lifted_on is not None:
+        raise ValidationError(
+            {"lifted_on": f"This action was already lifted on {action.lifted_on}."}
+        )
+    action.lifted_on = lifted_on
+    action.lifted_reason = reason.strip()
+    action.save(update_fields=["lifted_on", "lifted_reason"])
+    append_event(
+        actor=actor,
+        action="standing.enforcement.lifted",
+        target=action,
+        member=action.member,
+        branch=action.member.branch,
+        reason=reason.strip(),
+        payload={"kind": action.kind, "lifted_on": lifted_on.isoformat()},
     )
     return action
 
@@ -146,7 +232,10 @@ def _matched_when_acted(actions: Iterable[EnforcementAction]) -> set[int]:
         end_of_day = datetime.datetime.combine(
             day + datetime.timedelta(days=1), datetime.time(), zone
         )
-        for row in evaluate(rules, day, member_ids=member_ids, recorded_by=end_of_day):
+        rows = evaluate(
+            rules, day, member_ids=member_ids, recorded_by=end_of_day, apply_overrides=False
+        )
+        for row in rows:
             if row.is_member and not row.in_good_standing:
                 matched.add(row.member_id)
     return matched
@@ -160,7 +249,8 @@ def equal_treatment(start: datetime.date, end: datetime.date) -> list[KindReport
         rules = rules_of(find_version(end))
     except NoRulesInForce:
         return []
-    rows = list(evaluate(rules, end))
+    # What the rules alone say: an override is an action like the others, judged against them.
+    rows = list(evaluate(rules, end, apply_overrides=False))
     # Matched on the report's date: members who are members, yet out of good standing.
     matched_on_end = {r.member_id for r in rows if r.is_member and not r.in_good_standing}
     labels: dict[Hashable, dict[str, str]] = {r.member_id: {} for r in rows}

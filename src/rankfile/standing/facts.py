@@ -21,7 +21,7 @@ from rankfile.dues.models import (
 )
 from rankfile.members.models import Member, MemberEvent
 from rankfile.standing.bulk import NEVER, in_words
-from rankfile.standing.models import RuleSetVersion
+from rankfile.standing.models import EnforcementAction, EnforcementKind, RuleSetVersion
 from rankfile.standing.rulesets import find_version, rules_of
 
 
@@ -35,8 +35,23 @@ def attendance_for(member: Member) -> tuple[core.Attendance, ...] | None:
     return None
 
 
+def overrides_of(member: Member) -> tuple[core.Override, ...]:
+    """The member's overrides in the order granted; one lifted before it began never applied."""
+    found = []
+    for action in EnforcementAction.objects.filter(
+        member=member, kind=EnforcementKind.OVERRIDE, starts_on__isnull=False
+    ).order_by("on", "pk"):
+        until = action.effective_until
+        if action.starts_on is None or (until is not None and until < action.starts_on):
+            continue
+        found.append(
+            core.Override(action.starts_on, until, bool(action.in_good_standing), action.reason)
+        )
+    return tuple(found)
+
+
 def member_facts(member: Member) -> core.MemberFacts:
-    """Everything standing depends on for one member (five small indexed queries)."""
+    """Everything standing depends on for one member (six small indexed queries)."""
     events = list(
         MemberEvent.objects.filter(member=member).order_by("on", "pk").values_list("on", "kind")
     )
@@ -86,6 +101,7 @@ def member_facts(member: Member) -> core.MemberFacts:
         waivers=waivers,
         lifetime_since=lifetime_since,
         attendance=attendance_for(member),
+        overrides=overrides_of(member),
     )
 
 

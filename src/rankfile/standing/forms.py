@@ -29,6 +29,25 @@ class EnforcementForm(Form):
     rule_cited = forms.CharField(max_length=200, help_text="e.g. dues.paid_within_months")
     reason = forms.CharField(widget=forms.Textarea({"rows": 3}))
     on = forms.DateField(initial=datetime.date.today, widget=forms.DateInput({"type": "date"}))
+    starts_on = forms.DateField(
+        required=False,
+        label="Override from",
+        help_text="Overrides only: the first day the override decides standing.",
+        widget=forms.DateInput({"type": "date"}),
+    )
+    ends_on = forms.DateField(
+        required=False,
+        label="Override to",
+        help_text="Overrides only: the last day (empty: until lifted).",
+        widget=forms.DateInput({"type": "date"}),
+    )
+    in_good_standing = forms.TypedChoiceField(
+        required=False,
+        label="Standing set to",
+        choices=[("", "—"), ("yes", "in good standing"), ("no", "not in good standing")],
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+    )
 
 
 class SnapshotForm(Form):

@@ -7,6 +7,7 @@ credentials roll at a convention's cut-off date.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -128,6 +129,14 @@ class EnforcementAction(models.Model):
     reason = models.TextField()
     on = models.DateField()
     recorded_at = models.DateTimeField()
+    # An override sets the member's standing for starts_on..ends_on (None: until lifted),
+    # in the computed standing everywhere (core/facts.Override); the other kinds leave these
+    # empty. Lifting one (an appeal overturning it) ends it the day before lifted_on.
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    in_good_standing = models.BooleanField(null=True, blank=True)
+    lifted_on = models.DateField(null=True, blank=True)
+    lifted_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-on", "-pk"]
@@ -138,3 +147,11 @@ class EnforcementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.on}"
+
+    @property
+    def effective_until(self) -> datetime.date | None:
+        """The last day an override is in effect (None: open-ended), once lifted or not."""
+        if self.lifted_on is None:
+            return self.ends_on
+        last = self.lifted_on - datetime.timedelta(days=1)
+        return last if self.ends_on is None else min(self.ends_on, last)

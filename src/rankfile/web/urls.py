@@ -23,5 +23,6 @@ urlpatterns = [
     path("record/", audit_views.audit_log, name="audit_log"),
     path("conventions/", include("rankfile.conventions.urls")),
     path("standing/", include("rankfile.standing.urls")),
+    path("appeals/", include("rankfile.appeals.urls")),
     path("", include("rankfile.accounts.urls")),
 ]
