@@ -129,9 +129,11 @@ def appeal_page(request: HttpRequest, appeal_id: int) -> HttpResponse:
     return render(request, "appeals/case.html", _case_context(request, appeal))
 
 
-def _post(
-    request: HttpRequest, appeal: Appeal, form: Any, name: str, run: Any, done: str
+def _submit(
+    request: HttpRequest, form: Any, run: Any, done: str, success: HttpResponse, refused: Any
 ) -> HttpResponse:
+    """Run the action on a valid form and go to ``success``; else the page again, from
+    ``refused()``, with the form's errors (status 400)."""
     if form.is_valid():
         try:
             run(form)
@@ -139,10 +141,18 @@ def _post(
             show_errors(form, error)
         else:
             messages.success(request, done)
-            return redirect("appeal", appeal_id=appeal.pk)
-    context = _case_context(request, appeal)
-    context[name] = form
-    return render(request, "appeals/case.html", context, status=400)
+            return success
+    return refused()
+
+
+def _post(
+    request: HttpRequest, appeal: Appeal, form: Any, name: str, run: Any, done: str
+) -> HttpResponse:
+    def refused() -> HttpResponse:
+        context = _case_context(request, appeal) | {name: form}
+        return render(request, "appeals/case.html", context, status=400)
+
+    return _submit(request, form, run, done, redirect("appeal", appeal_id=appeal.pk), refused)
 
 
 @login_required
@@ -277,17 +287,11 @@ def charge_page(request: HttpRequest, charge_id: int) -> HttpResponse:
 def _charge_post(
     request: HttpRequest, charge: Charge, form: Any, name: str, run: Any, done: str
 ) -> HttpResponse:
-    if form.is_valid():
-        try:
-            run(form)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("charge", charge_id=charge.pk)
-    context = _charge_context(request, charge)
-    context[name] = form
-    return render(request, "appeals/charge.html", context, status=400)
+    def refused() -> HttpResponse:
+        context = _charge_context(request, charge) | {name: form}
+        return render(request, "appeals/charge.html", context, status=400)
+
+    return _submit(request, form, run, done, redirect("charge", charge_id=charge.pk), refused)
 
 
 @login_required
