@@ -1,4 +1,5 @@
-"""Base forms for every page: labels read "Email", not "Email:"."""
+"""Base forms for every page: labels read "Email", not "Email:", and a refused form opens with
+a summary of its errors."""
 
 from typing import Any
 
@@ -7,14 +8,21 @@ from django.core.exceptions import ValidationError
 
 from rankfile.members.editing import EditConflict, parse_seen, seen_token
 
+# A refused form opens with a summary of its errors that takes the focus (web/form_div.html).
+FORM_TEMPLATE = "web/form_div.html"
+
 
 class Form(forms.Form):
+    template_name_div = FORM_TEMPLATE
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 
 class ModelForm(forms.ModelForm):
+    template_name_div = FORM_TEMPLATE
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
