@@ -195,3 +195,16 @@ def test_a_branch_named_like_a_formula_is_downloaded_as_text(client, setting):
     client.force_login(setting.people.other)
     response = client.get(reverse("convention_apportionment_csv", args=["ninth"]))
     assert "\n'+1+cmd|' /C calc'!A0,33,3.3000,3,2\n" in response.content.decode()
+
+
+def test_a_member_finds_their_branch_and_the_members_per_delegate(client, setting):
+    table = do_compute_apportionment(setting.credentials, setting.convention, setting.snapshot)
+    do_publish_apportionment(setting.credentials, table)
+    login(client, setting, "member")  # Mia, of East: 33 in good standing, 3 delegates at 1 per 10
+    html = client.get(reverse("convention_apportionment", args=["ninth"])).content.decode()
+    row = html[
+        html.index('<tr class="mine">') : html.index("</tr>", html.index('<tr class="mine">'))
+    ]
+    assert "East Branch" in row and "your branch" in row
+    assert 'data-label="Members per delegate" class="num">11</td>' in row
+    assert html.count('class="mine"') == 1

@@ -192,6 +192,8 @@ def _apportionment_page(
     }
     if table is not None:
         context.update(table_context(table))
+    me = viewer_for(request.user).member
+    context["my_branch_id"] = me.branch_id if me is not None else None
     if can_manage:
         context["compute_form"] = compute_form or ComputeForm(
             initial={
