@@ -24,11 +24,11 @@ from rankfile.audit.actions import append_event
 from rankfile.core.spreadsheet import unprotect_cell
 from rankfile.members.actions import do_create_branch
 from rankfile.members.csvfile import (
-    DELIMITERS,
     UnreadableFile,
     decode,
     normalize_header,
     read_rows,
+    sniff_delimiter,
 )
 from rankfile.members.models import Branch
 
@@ -60,13 +60,9 @@ class BranchRow:
 class BranchPlan:
     rows: int = 0
     create: list[BranchRow] = field(default_factory=list)  # parents before children
+    parents: dict[str, str | None] = field(default_factory=dict)  # slug -> parent's slug
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-
-
-def _delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    return max(DELIMITERS, key=first.count)
 
 
 def _rows(data: bytes) -> tuple[list[BranchRow], list[RowError]]:
@@ -76,7 +72,7 @@ def _rows(data: bytes) -> tuple[list[BranchRow], list[RowError]]:
         return [], [RowError(1, "", str(error))]
     rows: list[BranchRow] = []
     errors: list[RowError] = []
-    records = read_rows(text, _delimiter(text))
+    records = read_rows(text, sniff_delimiter(text, column="slug"))
     try:
         _, header = next(records)
     except (StopIteration, UnreadableFile):
@@ -164,7 +160,7 @@ def plan_branches(data: bytes) -> BranchPlan:
                 return slug
         return ""  # unknown
 
-    parents: dict[str, str | None] = {}
+    parents = plan.parents
     for row in rows:
         parent = parent_slug(row)
         if parent == "":
@@ -228,7 +224,7 @@ def do_import_branches(
     with transaction.atomic():
         created: dict[str, Branch] = {}
         for row in plan.create:
-            parent_slug = _parent_of(row, plan)
+            parent_slug = plan.parents.get(row.slug)
             parent = created.get(parent_slug or "") or (
                 Branch.objects.get(slug=parent_slug) if parent_slug else None
             )
@@ -250,18 +246,6 @@ def do_import_branches(
             },
         )
     return plan
-
-
-def _parent_of(row: BranchRow, plan: BranchPlan) -> str | None:
-    if not row.parent:
-        return None
-    new = {r.slug for r in plan.create} | set(Branch.objects.values_list("slug", flat=True))
-    if row.parent in new:
-        return row.parent
-    names = {r.name.lower(): r.slug for r in plan.create} | {
-        n.lower(): s for n, s in Branch.objects.values_list("name", "slug")
-    }
-    return names.get(row.parent.lower())
 
 
 def export_rows() -> Iterator[list[str]]:

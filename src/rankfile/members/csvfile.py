@@ -118,9 +118,9 @@ def normalize_header(name: str) -> str:
     return name.strip().strip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the header into our column names; the csv module's sniffer
-    is asked first, and its guess is checked against the header line."""
+def sniff_delimiter(text: str, *, column: str = "member_number") -> str:
+    """The delimiter that splits the header into our column names (``column`` among them);
+    the csv module's sniffer is asked first, and its guess is checked against the header."""
     sample = text[:65536]
     candidates: list[str] = []
     try:
@@ -132,7 +132,7 @@ def sniff_delimiter(text: str) -> str:
     candidates.extend(sorted(DELIMITERS, key=lambda d: -first_line.count(d)))
     for delimiter in candidates:
         header = next(csv.reader([first_line], delimiter=delimiter), [])
-        if "member_number" in {normalize_header(cell) for cell in header}:
+        if column in {normalize_header(cell) for cell in header}:
             return delimiter
     return candidates[0]
 
